@@ -1,0 +1,28 @@
+// Bundles the extension client, the language server and the CLI with esbuild, and copies the
+// tree-sitter .wasm files next to the server bundles (they are loaded at run time).
+import { build } from 'esbuild';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle lacks: give it the bundle's own URL.
+  define: { 'import.meta.url': '__llmlint_import_meta_url' },
+  banner: { js: "const __llmlint_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
+
+await mkdir('server/out', { recursive: true });
+await Promise.all([
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
+  build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
+  copyFile(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'server/out/web-tree-sitter.wasm'),
+  copyFile(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'server/out/tree-sitter-python.wasm'),
+]);
+await chmod('server/out/cli.js', 0o755);

@@ -1,0 +1,93 @@
+/** Command-line parsing. Bad arguments are a usage error (exit 2), reported with the help hint. */
+
+export type Format = 'stylish' | 'json' | 'sarif' | 'github';
+const FORMATS: Format[] = ['stylish', 'json', 'sarif', 'github'];
+
+export type Command =
+  | { kind: 'check'; paths: string[]; format: Format; output: string | null; maxWarnings: number | null; quiet: boolean; color: boolean | null; maxFileBytes: number }
+  | { kind: 'explain'; rule: string | null }
+  | { kind: 'help' }
+  | { kind: 'version' };
+
+export class UsageError extends Error {}
+
+export const HELP = `llmlint — find LLM API calls, estimate what they cost, flag what fails under load
+
+Usage:
+  llmlint check [paths...] [options]   lint files and directories (default: .)
+  llmlint explain [rule]               show a rule's documentation (no rule: list them)
+  llmlint --help | --version
+
+Options for check:
+  -f, --format <stylish|json|sarif|github>  output format (default: stylish)
+  -o, --output <file>                      write the report to a file instead of stdout
+  --max-warnings <n>                       exit 1 when there are more than n warnings
+  --quiet                                  report errors only
+  --max-file-size <bytes>                  skip larger files (default: 1048576)
+  --color / --no-color                     force colours on or off (default: on for a terminal)
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
+warnings, 2 the run failed (bad arguments, unreadable config).`;
+
+export function parseArgs(argv: string[]): Command {
+  if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { kind: 'help' };
+  if (argv[0] === '--version' || argv[0] === '-v') return { kind: 'version' };
+  const [command, ...rest] = argv;
+  if (command === 'explain') {
+    if (rest.length > 1) throw new UsageError('explain takes at most one rule id');
+    return { kind: 'explain', rule: rest[0] ?? null };
+  }
+  if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
+  const cmd: Extract<Command, { kind: 'check' }> = { kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024 };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = (): string => {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : rest[++i];
+      if (v === undefined || v === '') throw new UsageError(`${arg.split('=')[0]} needs a value`);
+      return v;
+    };
+    const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+    switch (name) {
+      case '-f':
+      case '--format': {
+        const f = value() as Format;
+        if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}" (expected ${FORMATS.join(', ')})`);
+        cmd.format = f;
+        break;
+      }
+      case '-o':
+      case '--output':
+        cmd.output = value();
+        break;
+      case '--max-warnings':
+        cmd.maxWarnings = nonNegativeInt(value(), '--max-warnings');
+        break;
+      case '--max-file-size':
+        cmd.maxFileBytes = nonNegativeInt(value(), '--max-file-size');
+        break;
+      case '--quiet':
+        cmd.quiet = true;
+        break;
+      case '--color':
+        cmd.color = true;
+        break;
+      case '--no-color':
+        cmd.color = false;
+        break;
+      case '-h':
+      case '--help':
+        return { kind: 'help' };
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
+        cmd.paths.push(arg);
+    }
+  }
+  if (!cmd.paths.length) cmd.paths.push('.');
+  return cmd;
+}
+
+function nonNegativeInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number ≥ 0, got "${v}"`);
+  return n;
+}

@@ -1,0 +1,167 @@
+/**
+ * The machine-readable report (`--format json`, OUTPUT-FORMAT.md): converts the engine's results
+ * to the wire format — 1-based lines and columns, paths relative to the root, notebook cells.
+ * Every other formatter renders from this one structure.
+ */
+import type { FileIssue, FileResult, Severity } from '../core/types';
+import { LineIndex, locate } from '../core/position';
+
+export const TOOL_NAME = 'llmlint';
+export const TOOL_VERSION = '0.1.0';
+
+export interface Range1 {
+  cell: number | null;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface JsonEdit extends Range1 {
+  newText: string;
+}
+
+export interface JsonCallSite extends Range1 {
+  id: string;
+  file: string;
+  provider: string;
+  modelProvider: string;
+  api: string;
+  kind: string;
+  heuristic: boolean;
+  model: { value: string | null; expression: string | null; default?: string | null };
+  maxOutputTokens: { param: string | null; value: number | null; expression: string | null } | null;
+  retry: { kind: string; attempts: number | null; source: string };
+  timeoutSeconds: number | null;
+  timeout: { seconds: number | null; source: string };
+  streaming: boolean;
+  n: number | null;
+  inLoop: boolean;
+  loops: Array<{ kind: string; tripCount: number | null; iterable: string | null }>;
+  estimate: {
+    priceKey: string | null;
+    inputTokens: { expected: number; static: number; holes: number; exact: boolean };
+    outputTokens: { expected: number; worstCase: number | null };
+    costPerCallUsd: { expected: number | null; worstCase: number | null };
+    tokenizer: string;
+    assumptions: string[];
+  };
+  callsPerMonth: { value: number; source: string } | null;
+  monthlyCostUsd: number | null;
+}
+
+export interface JsonDiagnostic extends Range1 {
+  rule: string;
+  severity: Severity;
+  file: string;
+  message: string;
+  note: string;
+  help: string;
+  callSite: string | null;
+  fix: { safety: string; description: string; edits: JsonEdit[] } | null;
+}
+
+export interface JsonReport {
+  version: 1;
+  tool: { name: string; version: string };
+  pricing: { asOf: string; source: string };
+  root: string;
+  files: { scanned: number; withCalls: number; skipped: Array<{ file: string; reason: string }> };
+  errors: FileIssue[];
+  warnings: FileIssue[];
+  callSites: JsonCallSite[];
+  diagnostics: JsonDiagnostic[];
+  projection: {
+    monthlyCostUsd: number | null;
+    byModel: Record<string, number>;
+    byFeature: Record<string, number>;
+    byFile: Record<string, number>;
+    unknown: string[];
+  };
+}
+
+export interface ReportInput {
+  root: string;
+  pricing: { asOf: string; source: string };
+  results: FileResult[];
+  scanned: number;
+  skipped: Array<{ file: string; reason: string }>;
+  errors: FileIssue[];
+}
+
+function range(result: FileResult, index: LineIndex, span: { start: number; end: number }): Range1 {
+  const start = locate(result, index, span.start);
+  const end = locate(result, index, span.end);
+  return { cell: start.cell, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
+export function buildReport(input: ReportInput): JsonReport {
+  const callSites: JsonCallSite[] = [];
+  const diagnostics: JsonDiagnostic[] = [];
+  for (const result of input.results) {
+    if (!result.callSites.length && !result.diagnostics.length) continue;
+    const index = new LineIndex(result.text);
+    for (const s of result.callSites) {
+      callSites.push({
+        id: s.id,
+        file: s.file,
+        ...range(result, index, s.span),
+        provider: s.provider,
+        modelProvider: s.modelProvider,
+        api: s.api,
+        kind: s.kind,
+        heuristic: s.heuristic,
+        model: s.model.default !== undefined ? { value: s.model.value, expression: s.model.expression, default: s.model.default } : { value: s.model.value, expression: s.model.expression },
+        maxOutputTokens: s.maxOutputTokens,
+        retry: { kind: s.retry.kind, attempts: s.retry.attempts, source: s.retry.source },
+        timeoutSeconds: s.timeout.seconds,
+        timeout: s.timeout,
+        streaming: s.streaming,
+        n: s.n,
+        inLoop: s.loops.length > 0,
+        loops: s.loops.map((l) => ({ kind: l.kind, tripCount: l.tripCount, iterable: l.iterable })),
+        estimate: {
+          priceKey: s.estimate.priceKey,
+          inputTokens: s.estimate.inputTokens,
+          outputTokens: s.estimate.outputTokens,
+          costPerCallUsd: s.estimate.costPerCallUsd,
+          tokenizer: s.estimate.tokenizer,
+          assumptions: s.estimate.assumptions,
+        },
+        callsPerMonth: null,
+        monthlyCostUsd: null,
+      });
+    }
+    for (const d of result.diagnostics) {
+      diagnostics.push({
+        rule: d.rule,
+        severity: d.severity,
+        file: result.file,
+        ...range(result, index, d.span),
+        message: d.message,
+        note: d.note,
+        help: d.help,
+        callSite: d.callSiteId,
+        fix: d.fix ? { safety: d.fix.safety, description: d.fix.description, edits: d.fix.edits.map((e) => ({ ...range(result, index, e.span), newText: e.newText })) } : null,
+      });
+    }
+  }
+  return {
+    version: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    pricing: input.pricing,
+    root: input.root,
+    files: { scanned: input.scanned, withCalls: new Set(callSites.map((c) => c.file)).size, skipped: input.skipped },
+    errors: input.errors,
+    warnings: input.results.flatMap((r) => r.warnings),
+    callSites,
+    diagnostics,
+    projection: {
+      monthlyCostUsd: null,
+      byModel: {},
+      byFeature: {},
+      byFile: {},
+      unknown: callSites.filter((c) => c.estimate.costPerCallUsd.expected === null).map((c) => c.id),
+    },
+  };
+}

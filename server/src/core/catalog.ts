@@ -1,0 +1,169 @@
+/**
+ * The shape of the SDK catalogue (`pricing/sdks.json`): every provider SDK's call surface as data.
+ * Adding a provider method is a change to that file plus a fixture, never a new code path.
+ *
+ * Param paths used throughout:
+ *   `model`            keyword argument (Python) or property of the first object argument (JS)
+ *   `config.max_output_tokens`  nested: into a dict/object literal, or the kwargs of a call such as
+ *                      `types.GenerateContentConfig(max_output_tokens=…)`
+ *   `#0`, `#1.timeout` positional argument (0-based), optionally followed by a nested path
+ *   `ctor:model`       an argument of the call that built the receiver (the client constructor,
+ *                      `with_options(...)`, `GenerativeModel("gemini-pro")`, `chats.create(model=…)`)
+ */
+
+export type Provider =
+  | 'openai' | 'azure-openai' | 'anthropic' | 'google' | 'cohere' | 'mistral' | 'bedrock' | 'litellm'
+  | 'langchain' | 'vercel-ai' | 'groq' | 'together' | 'ollama' | 'other';
+
+export type CallKind = 'chat' | 'responses' | 'completion' | 'embedding' | 'image' | 'audio' | 'rerank';
+export type Language = 'python' | 'typescript';
+
+export interface PromptFields {
+  /** Chat message arrays (`[{role, content}]`, LangChain tuples and message objects). */
+  messages?: string[];
+  /** System prompt / instructions. */
+  system?: string[];
+  /** Plain text inputs (prompt, input, contents, value, values). Lists are summed. */
+  text?: string[];
+}
+
+export interface RetrySpec {
+  /** Retries the SDK makes on its own (attempts = retries + 1). */
+  defaultRetries: number;
+  /** Params that set the retry count (`ctor:max_retries`, `num_retries`, `#1.maxRetries`). */
+  params?: string[];
+  /** Params that set the total number of attempts (boto3 `max_attempts`, AWS JS `maxAttempts`). */
+  attemptParams?: string[];
+  /** Params whose mere presence configures retries (`ctor:http_options.retry_options`). */
+  presence?: string[];
+}
+
+export interface TimeoutSpec {
+  /** null: no timeout by default. */
+  defaultSeconds: number | null;
+  params?: string[];
+  unit: 's' | 'ms';
+}
+
+export interface MethodSpec {
+  paths: string[];
+  api: string;
+  kind: CallKind;
+  model?: string[];
+  /** How a `model` value that is a call is read: `factory` = an AI SDK provider factory `openai('gpt-4o')`. */
+  modelFrom?: 'factory';
+  /** Output-bound params, the preferred one first (the one a fix adds). */
+  output?: string[];
+  outputRequired?: boolean;
+  prompt?: PromptFields;
+  /** 'always' for streaming methods, or the param that turns streaming on. */
+  stream?: string;
+  /** Params multiplying the output (`n`, `candidate_count`). */
+  n?: string[];
+  retry?: RetrySpec;
+  timeout?: TimeoutSpec;
+  /** Report even when the receiver cannot be resolved, if one of `model`'s params is present. */
+  heuristic?: boolean;
+  /** `client.send(new ConverseCommand({...}))`: the real method is the command's. */
+  commands?: Record<string, string>;
+}
+
+export interface ClientSpec {
+  /** Qualified symbols that construct the client (`openai.OpenAI`, `openai.default`). */
+  symbols: string[];
+  provider?: Provider;
+  /** Provider of the models it serves, for pricing (LangChain `ChatAnthropic` → anthropic). */
+  modelProvider?: Provider;
+  /** Only when a positional or keyword argument has this string value (`boto3.client("bedrock-runtime")`). */
+  when?: { param: string; equals: string[] };
+  /** Name of the method group in `methodGroups`; default: the SDK's `methods`. */
+  methods?: string;
+  retry?: RetrySpec;
+  timeout?: TimeoutSpec;
+  /** A factory whose call returns a model handle for `modelFrom: "factory"`. */
+  factory?: boolean;
+}
+
+export interface SdkSpec {
+  id: string;
+  provider: Provider;
+  language: Language;
+  /** Substrings whose presence makes a file worth parsing. */
+  markers: string[];
+  clients: ClientSpec[];
+  /** Module-level callables: full qualified symbols (`litellm.completion`). */
+  functions?: MethodSpec[];
+  /** The module itself acts as a client (`openai.chat.completions.create`). */
+  moduleClients?: string[];
+  methods?: MethodSpec[];
+  methodGroups?: Record<string, MethodSpec[]>;
+  /** Commands for `client.send(new X(...))`, keyed by qualified symbol. */
+  commands?: Record<string, MethodSpec>;
+  retry: RetrySpec;
+  timeout: TimeoutSpec;
+  source: string;
+}
+
+export interface HttpClientSpec {
+  symbols: string[];
+  url: string[];
+  body: string[];
+  timeout: TimeoutSpec;
+  /** Params whose presence means a retry adapter or option is configured. */
+  retryPresence?: string[];
+}
+
+export interface EndpointSpec {
+  /** Regular expression over the URL text (holes become `{…}`). */
+  pattern: string;
+  provider: Provider;
+  method: MethodSpec;
+  /** A capture group of `pattern` that holds the model (Gemini puts it in the URL). */
+  modelGroup?: number;
+}
+
+export interface RetryWrapperSpec {
+  language: Language;
+  /** Decorators on the enclosing function (`tenacity.retry`, `backoff.on_exception`). */
+  decorators: string[];
+  /** Iterables of a retry loop (`for attempt in tenacity.Retrying(...)`). */
+  loops: string[];
+  /** Calls that take the work as a callback (`p-retry.default`, `exponential-backoff.backOff`). */
+  calls: string[];
+  /** Names of the project's own helpers that look like retry wrappers (case-insensitive regex). */
+  namePattern: string;
+}
+
+export interface Catalog {
+  version: number;
+  sdks: SdkSpec[];
+  http: Array<{ language: Language; markers: string[]; clients: HttpClientSpec[] }>;
+  endpoints: EndpointSpec[];
+  retryWrappers: RetryWrapperSpec[];
+  /** Receiver segments skipped when matching paths (`with_raw_response`, `beta`, `aio`). */
+  transparentSegments: string[];
+  /** Receiver calls whose arguments override the client's options (`with_options`). */
+  optionSegments: string[];
+  /** Methods that return the same model with more configuration (`with_structured_output`). */
+  passthroughMethods: string[];
+  /** `prompt.pipe(llm)` and `prompt | llm` compose into the model. */
+  pipeMethods: string[];
+}
+
+export interface CatalogIndex {
+  catalog: Catalog;
+  markers: Record<Language, string[]>;
+}
+
+export function indexCatalog(catalog: Catalog): CatalogIndex {
+  const markers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  for (const sdk of catalog.sdks) for (const m of sdk.markers) markers[sdk.language].add(m);
+  for (const h of catalog.http) for (const m of h.markers) markers[h.language].add(m);
+  // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere),
+  // so their method paths are markers too: `chat.completions`, `messages.create`.
+  for (const sdk of catalog.sdks) {
+    const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+    for (const m of methods) if (m.heuristic) for (const p of m.paths) markers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
+  }
+  return { catalog, markers: { python: [...markers.python], typescript: [...markers.typescript] } };
+}

@@ -1,0 +1,584 @@
+/**
+ * Call-site extraction: matches every call in the FileIR against the SDK catalogue and reads
+ * what cost and reliability depend on — model, output bound, prompt, retries, timeout, loops.
+ */
+import type { CallKind, Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
+import type { CallInfo, Expr, FileIR, Loop } from './ir';
+import { PromptReader } from './prompt';
+import { Located, ResolveOptions, Resolver, Sym, SymPart, symKey } from './resolve';
+import type { LoopContext, OutputBound, PromptPart, RetryInfo, TimeoutInfo, Value } from './types';
+
+type CallExpr = Extract<Expr, { k: 'call' }>;
+
+/** A call site before estimation. */
+export interface ExtractedCall {
+  info: CallInfo;
+  provider: Provider;
+  modelProvider: Provider;
+  api: string;
+  kind: CallKind;
+  heuristic: boolean;
+  model: Value<string>;
+  maxOutputTokens: OutputBound | null;
+  outputParams: string[];
+  boundFromReceiver: boolean;
+  opaqueArgs: boolean;
+  outputRequired: boolean;
+  retry: RetryInfo;
+  timeout: TimeoutInfo;
+  streaming: boolean;
+  n: number | null;
+  loops: LoopContext[];
+  prompt: PromptPart[];
+}
+
+/** Where a method's params are read from: the call's own arguments, or a dict body (raw HTTP). */
+type ArgSource = { call: CallExpr; scope: number; objectArgs: boolean } | { dict: Expr; scope: number };
+
+interface Match {
+  sdk: SdkSpec | null;
+  provider: Provider;
+  modelProvider: Provider;
+  method: MethodSpec;
+  args: ArgSource;
+  /** Calls that built the receiver, nearest first (`chats.create(...)`, `OpenAI(...)`), plus `with_options(...)`. */
+  layers: ArgSource[];
+  retrySpec: RetrySpec;
+  timeoutSpec: TimeoutSpec;
+  heuristic: boolean;
+  retryWrapped: string | null;
+  modelOverride?: Value<string>;
+}
+
+interface LanguageIndex {
+  clients: Map<string, { sdk: SdkSpec; client: ClientSpec }>;
+  moduleClients: Map<string, SdkSpec>;
+  functions: Map<string, { sdk: SdkSpec; method: MethodSpec }>;
+  commands: Map<string, { sdk: SdkSpec; method: MethodSpec }>;
+  http: Map<string, HttpClientSpec>;
+  heuristics: Array<{ sdk: SdkSpec; method: MethodSpec; path: string[] }>;
+  wrappers: { decorators: Set<string>; loops: Set<string>; calls: Set<string>; namePattern: RegExp | null };
+}
+
+const indexCache = new WeakMap<Catalog, Record<Language, LanguageIndex>>();
+
+function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
+  const cached = indexCache.get(catalog);
+  if (cached) return cached;
+  const make = (language: Language): LanguageIndex => {
+    const idx: LanguageIndex = {
+      clients: new Map(), moduleClients: new Map(), functions: new Map(), commands: new Map(), http: new Map(), heuristics: [],
+      wrappers: { decorators: new Set(), loops: new Set(), calls: new Set(), namePattern: null },
+    };
+    for (const sdk of catalog.sdks.filter((s) => s.language === language)) {
+      for (const client of sdk.clients) for (const sym of client.symbols) if (!idx.clients.has(sym)) idx.clients.set(sym, { sdk, client });
+      for (const m of sdk.moduleClients ?? []) idx.moduleClients.set(m, sdk);
+      for (const method of sdk.functions ?? []) for (const p of method.paths) idx.functions.set(p, { sdk, method });
+      const all = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+      for (const method of all) {
+        if (!method.heuristic) continue;
+        for (const p of method.paths) if (!p.includes('(')) idx.heuristics.push({ sdk, method, path: p.split('.') });
+      }
+      for (const method of sdk.methods ?? []) {
+        for (const [sym, name] of Object.entries(method.commands ?? {})) {
+          const target = all.find((m) => m.paths.includes(name));
+          if (target) idx.commands.set(sym, { sdk, method: target });
+        }
+      }
+    }
+    for (const h of catalog.http.filter((x) => x.language === language)) for (const c of h.clients) for (const s of c.symbols) idx.http.set(s, c);
+    for (const w of catalog.retryWrappers.filter((x) => x.language === language)) {
+      w.decorators.forEach((d) => idx.wrappers.decorators.add(d));
+      w.loops.forEach((d) => idx.wrappers.loops.add(d));
+      w.calls.forEach((d) => idx.wrappers.calls.add(d));
+      idx.wrappers.namePattern = new RegExp(w.namePattern, 'i');
+    }
+    return idx;
+  };
+  const built = { python: make('python'), typescript: make('typescript') };
+  indexCache.set(catalog, built);
+  return built;
+}
+
+export function extractCalls(ir: FileIR, text: string, catalog: Catalog): ExtractedCall[] {
+  return new Extractor(ir, text, catalog).run();
+}
+
+class Extractor {
+  private readonly r: Resolver;
+  private readonly idx: LanguageIndex;
+  private readonly prompts: PromptReader;
+  private readonly objectArgs: boolean;
+  private readonly importedModules: string[];
+  private readonly resolveOpts: ResolveOptions;
+
+  constructor(private readonly ir: FileIR, text: string, private readonly catalog: Catalog) {
+    this.r = new Resolver(ir, text);
+    this.idx = buildIndex(catalog)[ir.language];
+    this.prompts = new PromptReader(this.r);
+    this.objectArgs = ir.language === 'typescript';
+    this.importedModules = ir.bindings.flatMap((b) => (b.kind === 'import' ? [b.module] : []));
+    this.resolveOpts = { pipeMethods: catalog.pipeMethods, isKnown: (sym) => this.isClient(sym.parts) };
+  }
+
+  /** Some prefix of the path constructs a known SDK client. */
+  private isClient(parts: SymPart[]): boolean {
+    return parts.some((p, i) => !!p.call && !!this.idx.clients.get(symKey([...parts.slice(0, i), { name: p.name }])));
+  }
+
+  run(): ExtractedCall[] {
+    const out: ExtractedCall[] = [];
+    for (const info of this.ir.calls) {
+      const match = this.match(info);
+      if (match) out.push(this.read(info, match));
+    }
+    return out;
+  }
+
+  // ---- matching -------------------------------------------------------------------------
+
+  private match(info: CallInfo): Match | null {
+    const call = info.expr;
+    const sym = this.r.resolveSym(call.callee, info.scope, this.resolveOpts);
+    if (sym) {
+      const m = this.matchSym(sym, info);
+      if (m) return m;
+    }
+    return this.matchHeuristic(info);
+  }
+
+  /** Drops `with_raw_response`, `beta`, `aio`, passthroughs; keeps `with_options(...)` as option layers. */
+  private normalise(parts: SymPart[]): { parts: SymPart[]; options: ArgSource[]; retryWrapped: string | null } {
+    const kept: SymPart[] = [];
+    const options: ArgSource[] = [];
+    let retryWrapped: string | null = null;
+    parts.forEach((p, i) => {
+      if (i > 0 && this.catalog.transparentSegments.includes(p.name) && !p.call) return;
+      if (i > 0 && this.catalog.optionSegments.includes(p.name) && p.call) {
+        options.unshift({ call: p.call, scope: p.scope ?? 0, objectArgs: this.objectArgs });
+      } else if (i > 0 && this.catalog.passthroughMethods.includes(p.name) && p.call && i < parts.length - 1) {
+        if (/retry/i.test(p.name)) retryWrapped = `.${p.name}()`;
+      } else {
+        kept.push(p);
+      }
+    });
+    return { parts: kept, options, retryWrapped };
+  }
+
+  private matchSym(sym: Sym, info: CallInfo): Match | null {
+    const { parts, options, retryWrapped } = this.normalise(sym.parts);
+    const key = symKey(parts);
+    const base = { args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs } as ArgSource, heuristic: false, retryWrapped };
+
+    const fn = this.idx.functions.get(key);
+    if (fn) return { ...base, sdk: fn.sdk, provider: fn.sdk.provider, modelProvider: fn.sdk.provider, method: fn.method, layers: options, retrySpec: fn.sdk.retry, timeoutSpec: fn.sdk.timeout };
+
+    for (let i = parts.length - 2; i >= 0; i--) {
+      const p = parts[i];
+      if (!p.call) continue;
+      const found = this.idx.clients.get(symKey([...parts.slice(0, i), { name: p.name }]));
+      if (!found || found.client.factory || !this.clientApplies(found.client, p)) continue;
+      const remainder = symKey(parts.slice(i + 1));
+      const method = this.methodsOf(found.sdk, found.client).find((m) => m.paths.includes(remainder));
+      if (!method) return null;
+      const layers: ArgSource[] = [...options];
+      for (let j = parts.length - 2; j >= i; j--) {
+        const c = parts[j].call;
+        if (c) layers.push({ call: c, scope: parts[j].scope ?? 0, objectArgs: this.objectArgs });
+      }
+      return this.clientMatch(found.sdk, found.client, method, info, layers, retryWrapped);
+    }
+
+    for (const [mk, sdk] of this.idx.moduleClients) {
+      if (!key.startsWith(`${mk}.`)) continue;
+      const method = (sdk.methods ?? []).find((m) => m.paths.includes(key.slice(mk.length + 1)));
+      if (method) return { ...base, sdk, provider: sdk.provider, modelProvider: sdk.provider, method, layers: options, retrySpec: sdk.retry, timeoutSpec: sdk.timeout };
+    }
+
+    const http = this.idx.http.get(key);
+    if (http) return this.matchHttp(http, info, parts);
+    return null;
+  }
+
+  private clientMatch(sdk: SdkSpec, client: ClientSpec, method: MethodSpec, info: CallInfo, layers: ArgSource[], retryWrapped: string | null): Match | null {
+    const provider = client.provider ?? sdk.provider;
+    const base: Match = {
+      sdk, provider, modelProvider: client.modelProvider ?? provider, method,
+      args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs }, layers,
+      retrySpec: client.retry ?? sdk.retry, timeoutSpec: client.timeout ?? sdk.timeout, heuristic: false, retryWrapped,
+    };
+    if (!method.commands) return base;
+    // `client.send(new ConverseCommand({...}))`: read the command's arguments.
+    const arg = info.expr.args[0];
+    if (!arg) return null;
+    const cmd = this.r.deref(arg.value, info.scope);
+    if (cmd.expr.k !== 'call') return null;
+    const cmdSym = this.r.resolveSym(cmd.expr.callee, cmd.scope);
+    const target = cmdSym ? this.idx.commands.get(symKey(cmdSym.parts)) : undefined;
+    if (!target) return null;
+    return { ...base, method: target.method, args: { call: cmd.expr, scope: cmd.scope, objectArgs: true } };
+  }
+
+  private clientApplies(client: ClientSpec, part: SymPart): boolean {
+    if (!client.when || !part.call) return true;
+    for (const path of client.when.param.split('|')) {
+      const loc = this.r.argAt(part.call, part.scope ?? 0, path, false);
+      const v = loc ? this.r.stringValue(loc.expr, loc.scope).value : null;
+      if (v !== null) return client.when.equals.includes(v);
+    }
+    return false;
+  }
+
+  private methodsOf(sdk: SdkSpec, client: ClientSpec): MethodSpec[] {
+    return client.methods ? sdk.methodGroups?.[client.methods] ?? [] : sdk.methods ?? [];
+  }
+
+  private matchHttp(http: HttpClientSpec, info: CallInfo, parts: SymPart[]): Match | null {
+    const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: false };
+    const urlLoc = this.firstParam(args, http.url);
+    if (!urlLoc) return null;
+    const url = this.urlText(urlLoc.expr, urlLoc.scope);
+    const endpoint = this.catalog.endpoints.find((e) => new RegExp(e.pattern).test(url));
+    if (!endpoint) return null;
+    const layers: ArgSource[] = [];
+    for (const p of parts) if (p.call && p.call !== info.expr) layers.unshift({ call: p.call, scope: p.scope ?? 0, objectArgs: this.objectArgs });
+    const bodyLoc = this.firstParam(args, http.body);
+    const bodyExpr = bodyLoc ? this.unwrapSerialised(bodyLoc) : null;
+    const body: ArgSource = bodyExpr ? { dict: bodyExpr.expr, scope: bodyExpr.scope } : { dict: { k: 'dict', span: info.expr.span, entries: [] }, scope: info.scope };
+    return {
+      sdk: null, provider: endpoint.provider, modelProvider: endpoint.provider, method: endpoint.method,
+      args: body, layers: [args, ...layers],
+      retrySpec: { defaultRetries: 0, presence: http.retryPresence },
+      timeoutSpec: prefixCallParams(http.timeout), heuristic: false, retryWrapped: null,
+      modelOverride: this.urlModel(endpoint, url),
+    };
+  }
+
+  /** `JSON.stringify({...})` / `json.dumps({...})` → the object. */
+  private unwrapSerialised(loc: Located): Located {
+    const d = this.r.deref(loc.expr, loc.scope);
+    if (d.expr.k === 'call' && /(^|\.)(stringify|dumps)$/.test(this.r.textOf(d.expr.callee)) && d.expr.args[0]) {
+      return { expr: d.expr.args[0].value, scope: d.scope };
+    }
+    return loc;
+  }
+
+  private urlModel(endpoint: EndpointSpec, url: string): Value<string> | undefined {
+    if (!endpoint.modelGroup) return undefined;
+    const m = new RegExp(endpoint.pattern).exec(url)?.[endpoint.modelGroup];
+    if (!m) return undefined;
+    return m.startsWith('{') ? { value: null, expression: m.slice(1, -1) } : { value: m, expression: null };
+  }
+
+  /** URL text with unresolved parts as `{expr}`, so endpoint patterns can match the static parts. */
+  private urlText(e: Expr, scope: number, depth = 0): string {
+    if (depth > 8) return '';
+    const v = this.r.stringValue(e, scope);
+    if (v.value !== null) return v.value;
+    if (e.k === 'tpl') return e.parts.map((p) => (typeof p === 'string' ? p : this.urlText(p, scope, depth + 1))).join('');
+    if (e.k === 'binop' && e.op === '+') return this.urlText(e.left, scope, depth + 1) + this.urlText(e.right, scope, depth + 1);
+    if (e.k === 'name' || e.k === 'attr') {
+      const d = this.r.deref(e, scope);
+      if (d.expr !== e) return this.urlText(d.expr, d.scope, depth + 1);
+    }
+    if (e.k === 'call' && e.callee.k === 'attr' && e.callee.name === 'format') return this.urlText(e.callee.object, scope, depth + 1);
+    if (e.k === 'call' && e.isNew && e.args[0]) return this.urlText(e.args[0].value, scope, depth + 1); // new URL("…")
+    return `{${this.r.textOf(e)}}`;
+  }
+
+  /** The receiver could not be resolved; a distinctive method path with a model argument still counts. */
+  private matchHeuristic(info: CallInfo): Match | null {
+    const names = calleeNames(info.expr.callee).filter((n) => !this.catalog.transparentSegments.includes(n));
+    if (names.length < 2) return null;
+    const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: this.objectArgs };
+    const candidates = this.idx.heuristics.filter(({ path, method }) => {
+      if (names.length <= path.length) return false;
+      const tail = names.slice(names.length - path.length);
+      return tail.every((n, i) => n === path[i]) && !!this.firstParam(args, method.model ?? []);
+    });
+    if (!candidates.length) return null;
+    const preferred = candidates.find(({ sdk }) => sdk.markers.some((m) => this.importedModules.some((mod) => mod.includes(m)))) ?? candidates[0];
+    const { sdk, method } = preferred;
+    return { sdk, provider: sdk.provider, modelProvider: sdk.provider, method, args, layers: [], retrySpec: sdk.retry, timeoutSpec: sdk.timeout, heuristic: true, retryWrapped: null };
+  }
+
+  // ---- reading params -------------------------------------------------------------------
+
+  private param(src: ArgSource, path: string): Located | null {
+    if ('dict' in src) {
+      const [head, ...rest] = path.split('.');
+      const first = this.r.dictEntries(src.dict, src.scope).get(head);
+      if (!first || !rest.length) return first ?? null;
+      const inner = this.r.argAt({ k: 'call', span: first.expr.span, callee: { k: 'other', span: first.expr.span }, args: [{ value: first.expr }], isNew: true, callId: -1 }, first.scope, rest.join('.'), true);
+      return inner;
+    }
+    return this.r.argAt(src.call, src.scope, path, src.objectArgs);
+  }
+
+  private firstParam(src: ArgSource, paths: string[]): Located | null {
+    for (const p of paths) {
+      const hit = this.param(src, p);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  /** A param path that may point into the receiver's construction (`ctor:`). */
+  private matchParam(m: Match, path: string): Located | null {
+    if (!path.startsWith('ctor:')) return this.param(m.args, path);
+    const inner = path.slice(5);
+    for (const layer of m.layers) {
+      const hit = this.param(layer, inner);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  private firstMatchParam(m: Match, paths: string[]): { loc: Located; path: string } | null {
+    for (const path of paths) {
+      const loc = this.matchParam(m, path);
+      if (loc) return { loc, path: path.replace(/^ctor:/, '') };
+    }
+    return null;
+  }
+
+  private read(info: CallInfo, m: Match): ExtractedCall {
+    const method = m.method;
+    const { model, modelProvider } = this.readModel(m);
+    const bound = this.firstMatchParam(m, method.output ?? []);
+    const boundValue = bound ? this.r.numberValue(bound.loc.expr, bound.loc.scope) : null;
+    const nHit = this.firstMatchParam(m, method.n ?? []);
+    const retry = this.readRetry(info, m);
+    return {
+      info,
+      provider: m.provider,
+      modelProvider,
+      api: method.api,
+      kind: method.kind,
+      heuristic: m.heuristic,
+      model,
+      maxOutputTokens: bound && boundValue ? { param: bound.path, value: boundValue.value ?? boundValue.default ?? null, expression: boundValue.value === null ? boundValue.expression : null } : null,
+      outputParams: (method.output ?? []).filter((p) => !p.startsWith('ctor:')).concat((method.output ?? []).filter((p) => p.startsWith('ctor:')).map((p) => p.slice(5))),
+      boundFromReceiver: (method.output ?? []).length > 0 && (method.output ?? []).every((p) => p.startsWith('ctor:')),
+      opaqueArgs: this.isOpaque(m.args),
+      outputRequired: !!method.outputRequired,
+      retry,
+      timeout: this.readTimeout(m),
+      streaming: this.readStreaming(m),
+      n: nHit ? this.r.numberValue(nHit.loc.expr, nHit.loc.scope).value : null,
+      loops: info.loops.filter((l) => !this.isRetryLoop(l, info)).map(loopContext),
+      prompt: this.readPrompt(m),
+    };
+  }
+
+  private readModel(m: Match): { model: Value<string>; modelProvider: Provider } {
+    if (m.modelOverride) return { model: m.modelOverride, modelProvider: m.modelProvider };
+    const hit = this.firstMatchParam(m, m.method.model ?? []);
+    if (!hit) return { model: { value: null, expression: null }, modelProvider: m.modelProvider };
+    if (m.method.modelFrom === 'factory') {
+      const d = this.r.deref(hit.loc.expr, hit.loc.scope);
+      if (d.expr.k === 'call') {
+        const sym = this.r.resolveSym(d.expr.callee, d.scope);
+        const factory = sym ? this.factoryOf(sym.parts) : null;
+        const id = d.expr.args.find((a) => !a.name && !a.spread);
+        if (factory && id) return { model: this.r.stringValue(id.value, d.scope), modelProvider: factory.modelProvider ?? m.modelProvider };
+      }
+      // AI Gateway: model: 'openai/gpt-4o'
+      const v = this.r.stringValue(hit.loc.expr, hit.loc.scope);
+      return { model: v, modelProvider: gatewayProvider(v.value ?? v.default ?? null) ?? m.modelProvider };
+    }
+    return { model: this.r.stringValue(hit.loc.expr, hit.loc.scope), modelProvider: m.modelProvider };
+  }
+
+  /** `openai` or `openai.chat` or `createOpenAI({...})` → the AI SDK provider factory. */
+  private factoryOf(parts: SymPart[]): ClientSpec | null {
+    for (let n = parts.length; n > 0; n--) {
+      const found = this.idx.clients.get(symKey(parts.slice(0, n)));
+      if (found?.client.factory) return found.client;
+    }
+    return null;
+  }
+
+  private readStreaming(m: Match): boolean {
+    const s = m.method.stream;
+    if (!s) return false;
+    if (s === 'always') return true;
+    const loc = this.matchParam(m, s);
+    if (!loc) return false;
+    const d = this.r.deref(loc.expr, loc.scope);
+    return d.expr.k === 'bool' ? d.expr.value : false;
+  }
+
+  private readPrompt(m: Match): PromptPart[] {
+    const spec = m.method.prompt ?? {};
+    const parts: PromptPart[] = [];
+    const system = this.firstMatchParam(m, spec.system ?? []);
+    if (system) parts.push(...this.systemParts(system.loc));
+    const messages = this.firstMatchParam(m, spec.messages ?? []);
+    if (messages) parts.push(...this.prompts.messages(messages.loc));
+    const text = this.firstMatchParam(m, spec.text ?? []);
+    if (text) {
+      const d = this.r.deref(text.loc.expr, text.loc.scope);
+      if (d.expr.k === 'list') parts.push(...d.expr.items.map((item) => ({ role: 'input', segments: this.itemText(item, d.scope) })));
+      else parts.push(...this.prompts.messages(text.loc).map((p) => (p.role === 'user' ? { ...p, role: 'input' } : p)));
+    }
+    return parts;
+  }
+
+  private itemText(item: Expr, scope: number): PromptPart['segments'] {
+    const d = this.r.deref(item, scope);
+    if (d.expr.k === 'dict') {
+      const parts = this.prompts.messages({ expr: d.expr, scope: d.scope });
+      return parts.flatMap((p) => p.segments);
+    }
+    return this.prompts.text(item, scope);
+  }
+
+  private systemParts(loc: Located): PromptPart[] {
+    const d = this.r.deref(loc.expr, loc.scope);
+    // Anthropic and Bedrock take a list of text blocks.
+    if (d.expr.k === 'list') return d.expr.items.map((item) => ({ role: 'system', segments: this.prompts.text(item, d.scope) }));
+    return [{ role: 'system', segments: this.prompts.text(loc.expr, loc.scope) }];
+  }
+
+  /** Arguments we cannot see into: `create(**params)`, `create(options)`, `{...defaults}` from elsewhere. */
+  private isOpaque(src: ArgSource): boolean {
+    if ('dict' in src) return !this.isVisibleDict(src.dict, src.scope);
+    if (src.objectArgs) {
+      const first = src.call.args.find((a) => !a.name && !a.spread);
+      return src.call.args.some((a) => a.spread) || (!!first && !this.isVisibleDict(first.value, src.scope));
+    }
+    return src.call.args.some((a) => (a.spread === 'dict' && !this.isVisibleDict(a.value, src.scope)) || a.spread === 'list');
+  }
+
+  private isVisibleDict(e: Expr, scope: number, depth = 0): boolean {
+    const d = this.r.deref(e, scope);
+    if (d.expr.k === 'call' && d.expr.callee.k === 'name' && d.expr.callee.name === 'dict') return true;
+    if (d.expr.k === 'call' && /(^|\.)(stringify|dumps)$/.test(this.r.textOf(d.expr.callee)) && d.expr.args[0]) {
+      return this.isVisibleDict(d.expr.args[0].value, d.scope, depth + 1);
+    }
+    if (d.expr.k !== 'dict') return false;
+    return depth > 4 || d.expr.entries.every((en) => !('spread' in en) || this.isVisibleDict(en.spread, d.scope, depth + 1));
+  }
+
+  // ---- retries and timeouts -------------------------------------------------------------
+
+  private readRetry(info: CallInfo, m: Match): RetryInfo {
+    const sdk = this.sdkRetry(m);
+    const wrapper = m.retryWrapped ?? this.retryWrapper(info);
+    if (wrapper) return { kind: 'wrapper', attempts: null, source: wrapper, sdkAttempts: sdk.attempts };
+    return sdk;
+  }
+
+  private sdkRetry(m: Match): RetryInfo {
+    const spec = m.retrySpec;
+    const name = m.sdk ? m.sdk.id : 'raw HTTP';
+    const count = this.firstMatchParam(m, spec.params ?? []);
+    if (count) {
+      const v = this.r.numberValue(count.loc.expr, count.loc.scope);
+      return retryFromCount(v.value, 1, `${count.path}=${this.r.textOf(count.loc.expr)}`);
+    }
+    const attempts = this.firstMatchParam(m, spec.attemptParams ?? []);
+    if (attempts) {
+      const v = this.r.numberValue(attempts.loc.expr, attempts.loc.scope);
+      return retryFromCount(v.value, 0, `${attempts.path}=${this.r.textOf(attempts.loc.expr)}`);
+    }
+    const present = this.firstMatchParam(m, spec.presence ?? []);
+    if (present) return { kind: 'sdk-configured', attempts: null, source: `${present.path} is set`, sdkAttempts: null };
+    if (spec.defaultRetries > 0) {
+      return { kind: 'sdk-default', attempts: spec.defaultRetries + 1, source: `${name} default (${spec.defaultRetries} retries)`, sdkAttempts: spec.defaultRetries + 1 };
+    }
+    return { kind: 'none', attempts: 1, source: m.sdk ? `${name} does not retry by default` : 'raw HTTP call: no retries', sdkAttempts: 1 };
+  }
+
+  /** A retry decorator, a retry loop, a retrying callback wrapper, or a hand-written retry loop. */
+  private retryWrapper(info: CallInfo): string | null {
+    const w = this.idx.wrappers;
+    for (let s: number | null = info.scope; s !== null; s = this.ir.scopes[s].parent) {
+      for (const d of this.ir.scopes[s].decorators) {
+        const target = d.k === 'call' ? d.callee : d;
+        const sym = this.r.resolveSym(target, s);
+        const key = sym ? symKey(sym.parts) : '';
+        if (w.decorators.has(key) || w.namePattern?.test(lastName(target))) return `@${this.r.textOf(target)} decorator`;
+      }
+    }
+    for (const loop of info.loops) if (this.isRetryLoop(loop, info)) return 'retry loop';
+    for (const c of info.enclosingCalls) {
+      const sym = this.r.resolveSym(c.callee, info.scope);
+      const key = sym ? symKey(sym.parts) : '';
+      if (w.calls.has(key) || w.namePattern?.test(lastName(c.callee))) return `${this.r.textOf(c.callee)}(…) wrapper`;
+    }
+    return null;
+  }
+
+  private isRetryLoop(loop: Loop, info: CallInfo): boolean {
+    const w = this.idx.wrappers;
+    if (loop.header) {
+      const target = loop.header.k === 'call' ? loop.header.callee : loop.header;
+      const sym = this.r.resolveSym(target, info.scope);
+      if (sym && w.loops.has(symKey(sym.parts))) return true;
+    }
+    if (loop.kind !== 'for' && loop.kind !== 'while') return false;
+    // Hand-written: `for attempt in range(3): try: call() except RateLimitError: sleep(...)`.
+    return info.tries.some((t) => t.span.start >= loop.span.start && t.span.end <= loop.span.end && RETRY_HANDLER.test(t.handlerText));
+  }
+
+  private readTimeout(m: Match): TimeoutInfo {
+    const spec = m.timeoutSpec;
+    const hit = this.firstMatchParam(m, spec.params ?? []);
+    if (hit) {
+      const d = this.r.deref(hit.loc.expr, hit.loc.scope);
+      const num = d.expr.k === 'list' ? this.lastNumber(d.expr.items, d.scope) : this.r.numberValue(hit.loc.expr, hit.loc.scope).value;
+      if (d.expr.k === 'none') return { seconds: null, source: 'none' };
+      const seconds = num === null ? null : spec.unit === 'ms' ? num / 1000 : num;
+      return { seconds, source: 'configured' };
+    }
+    return spec.defaultSeconds === null ? { seconds: null, source: 'none' } : { seconds: spec.defaultSeconds, source: 'sdk-default' };
+  }
+
+  /** requests' `timeout=(connect, read)`: the read timeout bounds the wait. */
+  private lastNumber(items: Expr[], scope: number): number | null {
+    const last = items[items.length - 1];
+    return last ? this.r.numberValue(last, scope).value : null;
+  }
+}
+
+const RETRY_HANDLER = /sleep|setTimeout|retry|backoff|429|rate.?limit|RateLimit|wait|delay/i;
+
+function retryFromCount(value: number | null, offset: number, source: string): RetryInfo {
+  if (value === null) return { kind: 'sdk-configured', attempts: null, source, sdkAttempts: null };
+  const attempts = value + offset;
+  if (attempts <= 1) return { kind: 'sdk-disabled', attempts: 1, source, sdkAttempts: 1 };
+  return { kind: 'sdk-configured', attempts, source, sdkAttempts: attempts };
+}
+
+/** HTTP client timeouts: bare params are the call's own, `ctor:` reaches the session. */
+function prefixCallParams(spec: TimeoutSpec): TimeoutSpec {
+  return { ...spec, params: (spec.params ?? []).map((p) => (p.startsWith('ctor:') ? p : `ctor:${p}`)) };
+}
+
+function loopContext(l: Loop): LoopContext {
+  return { kind: l.kind, tripCount: l.tripCount, iterable: l.iterable, infinite: l.infinite, hasExit: l.hasExit };
+}
+
+function calleeNames(e: Expr): string[] {
+  if (e.k === 'name') return [e.name];
+  if (e.k === 'attr') return [...calleeNames(e.object), e.name];
+  if (e.k === 'call') return [...calleeNames(e.callee), '()'];
+  return ['?'];
+}
+
+function lastName(e: Expr): string {
+  if (e.k === 'name') return e.name;
+  if (e.k === 'attr') return e.name;
+  return '';
+}
+
+const GATEWAY_PROVIDERS: Record<string, Provider> = {
+  openai: 'openai', anthropic: 'anthropic', google: 'google', mistral: 'mistral', cohere: 'cohere', groq: 'groq', bedrock: 'bedrock', togetherai: 'together',
+};
+
+function gatewayProvider(model: string | null): Provider | null {
+  const prefix = model?.split('/')[0];
+  return prefix ? GATEWAY_PROVIDERS[prefix] ?? null : null;
+}

@@ -1,0 +1,40 @@
+/**
+ * Text edits shared by rule fixes. They keep the file's formatting: a keyword or property is
+ * added after the last argument, on its own line with the same indentation when the arguments
+ * are one per line, inline otherwise.
+ */
+import type { Expr } from './ir';
+import type { TextEdit } from './types';
+
+type CallExpr = Extract<Expr, { k: 'call' }>;
+
+/**
+ * Adds `name=value` (Python) or `name: value` (to the first object argument, JS/TS).
+ * Returns null when there is no place to put it safely (no object literal to extend).
+ */
+export function addArgument(text: string, call: CallExpr, language: 'python' | 'typescript', name: string, value: string): TextEdit | null {
+  if (language === 'python') return appendToList(text, call.callee.span.end, call.span.end, `${name}=${value}`);
+  const obj = call.args[0]?.value;
+  if (!obj || obj.k !== 'dict') return null;
+  return appendToList(text, obj.span.start, obj.span.end, `${name}: ${value}`);
+}
+
+/** Inserts `item` before the closing bracket at `end - 1` of the bracketed list starting at/after `start`. */
+function appendToList(text: string, start: number, end: number, item: string): TextEdit | null {
+  const close = end - 1;
+  if (text[close] !== ')' && text[close] !== '}') return null;
+  const open = text.indexOf(text[close] === ')' ? '(' : '{', start);
+  if (open < 0 || open >= close) return null;
+  const inner = text.slice(open + 1, close);
+  const trimmedEnd = inner.replace(/\s+$/, '');
+  if (!trimmedEnd.trim()) return { span: { start: open + 1, end: close }, newText: item };
+  const multiline = /\n\s*$/.test(inner) || inner.startsWith('\n');
+  const lastCharAt = open + 1 + trimmedEnd.length;
+  const hasTrailingComma = trimmedEnd.endsWith(',');
+  if (multiline) {
+    const lineStart = text.lastIndexOf('\n', lastCharAt - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+    return { span: { start: lastCharAt, end: lastCharAt }, newText: `${hasTrailingComma ? '' : ','}\n${indent}${item}${hasTrailingComma ? ',' : ''}` };
+  }
+  return { span: { start: lastCharAt, end: lastCharAt }, newText: `${hasTrailingComma ? ' ' : ', '}${item}` };
+}

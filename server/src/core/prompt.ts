@@ -1,0 +1,190 @@
+/**
+ * Reconstructs the prompt a call sends: literal text where the source has it, named holes where
+ * it does not (`{document}`, `${user}`, an unresolvable variable). Holes are sized later by the
+ * estimator from settings, and every hole shows up in the estimate's assumptions.
+ */
+import type { Expr } from './ir';
+import type { Located, Resolver } from './resolve';
+import type { PromptPart, PromptSegment } from './types';
+
+const MAX_DEPTH = 12;
+const ROLE_CLASSES: Record<string, string> = {
+  SystemMessage: 'system',
+  HumanMessage: 'user',
+  AIMessage: 'assistant',
+  ChatMessage: 'user',
+  SystemMessagePromptTemplate: 'system',
+  HumanMessagePromptTemplate: 'user',
+};
+
+export class PromptReader {
+  constructor(private readonly r: Resolver) {}
+
+  /** Text from a string-ish expression: literals, templates, concatenation, constants, `.format`, `dedent`. */
+  text(e: Expr, scope: number, depth = 0): PromptSegment[] {
+    if (depth > MAX_DEPTH) return [this.hole(e)];
+    switch (e.k) {
+      case 'str':
+        return [{ text: e.value }];
+      case 'tpl':
+        return e.parts.flatMap((p) => (typeof p === 'string' ? [{ text: p }] : this.inline(p, scope, depth + 1)));
+      case 'binop':
+        if (e.op === '+') return [...this.text(e.left, scope, depth + 1), ...this.text(e.right, scope, depth + 1)];
+        if (e.op === '%') return [...this.text(e.left, scope, depth + 1), this.hole(e.right)];
+        return [this.hole(e)];
+      case 'name':
+      case 'attr': {
+        const d = this.r.deref(e, scope);
+        if (d.expr === e) return [this.hole(e)];
+        return this.text(d.expr, d.scope, depth + 1);
+      }
+      case 'call':
+        return this.callText(e, scope, depth);
+      case 'list':
+        return e.items.flatMap((item, i) => [...(i ? [{ text: '\n' }] : []), ...this.text(item, scope, depth + 1)]);
+      case 'dict': {
+        // A content part: {"type": "text", "text": "..."} or Bedrock's {"text": "..."}.
+        const entries = this.r.dictEntries(e, scope);
+        const t = entries.get('text') ?? entries.get('content');
+        return t ? this.text(t.expr, t.scope, depth + 1) : [this.hole(e)];
+      }
+      default:
+        return [this.hole(e)];
+    }
+  }
+
+  /** A hole inside a template: keep its text when it is a known constant, else name it. */
+  private inline(e: Expr, scope: number, depth: number): PromptSegment[] {
+    const v = this.r.stringValue(e, scope, depth);
+    if (v.value !== null) return [{ text: v.value }];
+    return this.text(e, scope, depth);
+  }
+
+  private callText(e: Extract<Expr, { k: 'call' }>, scope: number, depth: number): PromptSegment[] {
+    const callee = e.callee;
+    const method = callee.k === 'attr' ? callee.name : callee.k === 'name' ? callee.name : '';
+    const first = e.args.find((a) => !a.name && !a.spread);
+    if ((method === 'dedent' || method === 'cleandoc') && first) return dedent(this.text(first.value, scope, depth + 1));
+    if (callee.k === 'attr' && ['strip', 'trim', 'lstrip', 'rstrip', 'trimStart', 'trimEnd'].includes(method)) {
+      return this.text(callee.object, scope, depth + 1);
+    }
+    if (callee.k === 'attr' && method === 'format') return this.format(callee.object, e, scope, depth);
+    if (callee.k === 'attr' && method === 'join' && first) {
+      // "\n".join([...]) in Python, [...].join("\n") in JS
+      const sepExpr = callee.object.k === 'str' ? callee.object : first.value.k === 'str' ? first.value : null;
+      const listExpr = callee.object.k === 'str' ? first.value : callee.object;
+      const list = this.r.deref(listExpr, scope);
+      if (list.expr.k === 'list' && sepExpr?.k === 'str') {
+        return list.expr.items.flatMap((item, i) => [...(i ? [{ text: sepExpr.value }] : []), ...this.text(item, list.scope, depth + 1)]);
+      }
+    }
+    return [this.hole(e)];
+  }
+
+  /** `"Hello {name}".format(name=x)`: substitute known keywords, leave the rest as named holes. */
+  private format(receiver: Expr, call: Extract<Expr, { k: 'call' }>, scope: number, depth: number): PromptSegment[] {
+    const base = this.text(receiver, scope, depth + 1);
+    const kwargs = new Map<string, Expr>();
+    for (const a of call.args) if (a.name) kwargs.set(a.name, a.value);
+    const out: PromptSegment[] = [];
+    for (const seg of base) {
+      if (!('text' in seg)) { out.push(seg); continue; }
+      const re = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)?(?:[!:][^{}]*)?\}/g;
+      let last = 0;
+      for (let m = re.exec(seg.text); m; m = re.exec(seg.text)) {
+        out.push({ text: seg.text.slice(last, m.index) });
+        last = m.index + m[0].length;
+        if (m[0] === '{{' || m[0] === '}}') { out.push({ text: m[0][0] }); continue; }
+        const value = m[1] ? kwargs.get(m[1]) : undefined;
+        if (value) out.push(...this.inline(value, scope, depth + 1));
+        else out.push({ hole: m[1] ?? 'arg', expression: m[0] });
+      }
+      out.push({ text: seg.text.slice(last) });
+    }
+    return out.filter((s) => !('text' in s) || s.text.length > 0);
+  }
+
+  /** A chat message list: dicts with role/content, LangChain tuples and message classes. */
+  messages(loc: Located, depth = 0): PromptPart[] {
+    const { expr, scope } = this.r.deref(loc.expr, loc.scope);
+    if (depth > MAX_DEPTH) return [{ role: 'messages', segments: [this.hole(expr)] }];
+    if (expr.k === 'str' || expr.k === 'tpl') return [{ role: 'user', segments: this.text(expr, scope) }];
+    if (expr.k !== 'list') {
+      // A single message object, or something built elsewhere (history, a function result).
+      if (expr.k === 'dict' || expr.k === 'call') return this.message(expr, scope);
+      return [{ role: 'messages', segments: [this.hole(loc.expr)] }];
+    }
+    return expr.items.flatMap((item) => this.message(item, scope, depth + 1));
+  }
+
+  private message(item: Expr, scope: number, depth = 0): PromptPart[] {
+    const { expr, scope: s } = this.r.deref(item, scope);
+    if (expr.k === 'dict') {
+      const entries = this.r.dictEntries(expr, s);
+      const role = entries.get('role');
+      const roleText = role ? this.r.stringValue(role.expr, role.scope).value ?? 'user' : 'user';
+      const content = entries.get('content') ?? entries.get('parts') ?? entries.get('text');
+      if (!content) return [{ role: roleText, segments: [this.hole(item)] }];
+      return [{ role: roleText, segments: this.text(content.expr, content.scope, depth + 1) }];
+    }
+    if (expr.k === 'list' && expr.items.length === 2) {
+      // LangChain ("system", "You are …")
+      const role = this.r.stringValue(expr.items[0], s).value;
+      if (role) return [{ role: normaliseRole(role), segments: this.text(expr.items[1], s, depth + 1) }];
+    }
+    if (expr.k === 'call') {
+      const name = expr.callee.k === 'attr' ? expr.callee.name : expr.callee.k === 'name' ? expr.callee.name : '';
+      const role = ROLE_CLASSES[name];
+      if (role) {
+        const content = expr.args.find((a) => a.name === 'content' || a.name === 'template') ?? expr.args.find((a) => !a.name && !a.spread);
+        const first = content?.value;
+        const inner = first && first.k === 'dict' ? this.r.dictEntries(first, s).get('content')?.expr : first;
+        if (inner) return [{ role, segments: this.text(inner, s, depth + 1) }];
+      }
+      if (name === 'from_messages' || name === 'fromMessages') {
+        const list = expr.args.find((a) => !a.name)?.value;
+        if (list) return this.messages({ expr: list, scope: s }, depth + 1);
+      }
+    }
+    if (expr.k === 'str' || expr.k === 'tpl') return [{ role: 'user', segments: this.text(expr, s, depth + 1) }];
+    return [{ role: 'messages', segments: [this.hole(item)] }];
+  }
+
+  hole(e: Expr): PromptSegment {
+    const expression = this.r.textOf(e);
+    return { hole: holeName(e, expression), expression: shorten(expression) };
+  }
+}
+
+function normaliseRole(role: string): string {
+  if (role === 'human') return 'user';
+  if (role === 'ai') return 'assistant';
+  return role;
+}
+
+/** The name a hole is known by in assumptions and usage files: the variable, attribute or call name. */
+function holeName(e: Expr, expression: string): string {
+  if (e.k === 'name') return e.name;
+  if (e.k === 'attr') return e.name;
+  if (e.k === 'index') return holeName(e.object, expression);
+  if (e.k === 'call') return e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : 'call';
+  return shorten(expression.replace(/\s+/g, ' '), 24);
+}
+
+function shorten(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Removes the common leading whitespace of the text lines (Python textwrap.dedent). */
+function dedent(segments: PromptSegment[]): PromptSegment[] {
+  const whole = segments.map((s) => ('text' in s ? s.text : 'x')).join('');
+  const indents = whole.split('\n').filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+  const n = indents.length ? Math.min(...indents) : 0;
+  if (!n) return segments;
+  const re = new RegExp(`(^|\\n)[ \\t]{1,${n}}`, 'g');
+  return segments.map((s) => ('text' in s ? { text: s.text.replace(re, '$1') } : s));
+}
+
+export function promptText(parts: PromptPart[]): string {
+  return parts.map((p) => p.segments.map((s) => ('text' in s ? s.text : `{${s.hole}}`)).join('')).join('\n');
+}

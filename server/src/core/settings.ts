@@ -1,0 +1,25 @@
+/**
+ * Analysis settings. The engine takes them as plain data; the CLI and the language server build
+ * them (from defaults now, from config files and editor settings as those arrive) per resource.
+ */
+import type { Severity } from './types';
+
+export type RuleSeverity = Severity | 'off';
+
+export interface Settings {
+  /** Tokens assumed for each prompt hole (`{document}`, `${user}`) without a declared size. */
+  placeholderTokens: number;
+  /** Output tokens assumed per call when the response length is unknown (bounded by the output bound). */
+  expectedOutputTokens: number;
+  /** Per-rule severity overrides; rules not listed use their default. */
+  rules: Record<string, RuleSeverity>;
+  /** Value a fix writes for a missing output bound. */
+  defaultMaxOutputTokens: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  placeholderTokens: 250,
+  expectedOutputTokens: 300,
+  rules: {},
+  defaultMaxOutputTokens: 1024,
+};

@@ -1,0 +1,113 @@
+/**
+ * Walks the paths given on the command line: honours .gitignore files (every level, like git),
+ * skips the default excludes, and reports files skipped for size — each with its reason.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { languageOf } from '../core/analyze';
+
+export const DEFAULT_EXCLUDES = ['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '.tox', '.nox', 'dist', 'build', '__pycache__', 'site-packages', '.mypy_cache', '.pytest_cache', '.next', 'out', 'coverage', '.ipynb_checkpoints'];
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+export interface DiscoverOptions {
+  maxFileBytes: number;
+  excludes?: string[];
+}
+
+export interface Discovered {
+  /** Absolute path and the path relative to the root, with forward slashes. */
+  files: Array<{ path: string; rel: string; size: number }>;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+interface IgnoreLayer {
+  dir: string;
+  ig: Ignore;
+}
+
+export async function discover(root: string, paths: string[], options: DiscoverOptions): Promise<Discovered> {
+  const out: Discovered = { files: [], skipped: [] };
+  const excludes = new Set(options.excludes ?? DEFAULT_EXCLUDES);
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st) {
+      out.skipped.push({ file: toRel(root, p), reason: 'not found' });
+      continue;
+    }
+    if (st.isFile()) addFile(out, root, p, st.size, options, seen, true);
+    else if (st.isDirectory()) await walk(p, root, await ignoreLayers(root, p), excludes, options, out, seen);
+  }
+  out.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return out;
+}
+
+function toRel(root: string, p: string): string {
+  const r = relative(root, p).split(sep).join('/');
+  return r || '.';
+}
+
+function addFile(out: Discovered, root: string, path: string, size: number, options: DiscoverOptions, seen: Set<string>, explicit: boolean): void {
+  if (seen.has(path)) return;
+  seen.add(path);
+  const rel = toRel(root, path);
+  if (!languageOf(path)) {
+    if (explicit) out.skipped.push({ file: rel, reason: 'not a Python, TypeScript/JavaScript or notebook file' });
+    return;
+  }
+  if (size > options.maxFileBytes) {
+    out.skipped.push({ file: rel, reason: `too large (${(size / 1024 / 1024).toFixed(1)} MiB > ${(options.maxFileBytes / 1024 / 1024).toFixed(1)} MiB limit)` });
+    return;
+  }
+  out.files.push({ path, rel, size });
+}
+
+/** .gitignore files from the root down to `dir` (a scan that starts below the root still honours them). */
+async function ignoreLayers(root: string, dir: string): Promise<IgnoreLayer[]> {
+  const layers: IgnoreLayer[] = [];
+  const rel = relative(root, dir);
+  const parts = rel && !rel.startsWith('..') ? rel.split(sep) : [];
+  let cur = rel.startsWith('..') ? dir : root;
+  for (let i = 0; i <= parts.length; i++) {
+    const layer = await readIgnore(cur);
+    if (layer) layers.push(layer);
+    if (i < parts.length) cur = join(cur, parts[i]);
+  }
+  return layers;
+}
+
+async function readIgnore(dir: string): Promise<IgnoreLayer | null> {
+  const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => null);
+  return text === null ? null : { dir, ig: ignore().add(text) };
+}
+
+function ignored(layers: IgnoreLayer[], path: string, isDir: boolean): boolean {
+  for (const { dir, ig } of layers) {
+    const rel = relative(dir, path).split(sep).join('/');
+    if (!rel || rel.startsWith('..')) continue;
+    if (ig.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+async function walk(dir: string, root: string, layers: IgnoreLayer[], excludes: Set<string>, options: DiscoverOptions, out: Discovered, seen: Set<string>): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => null);
+  if (!entries) {
+    out.skipped.push({ file: toRel(root, dir), reason: 'unreadable directory' });
+    return;
+  }
+  const own = await readIgnore(dir);
+  const here = own && !layers.some((l) => l.dir === dir) ? [...layers, own] : layers;
+  const subdirs: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!excludes.has(e.name) && !ignored(here, full, true)) subdirs.push(full);
+    } else if (e.isFile() && languageOf(e.name) && !ignored(here, full, false)) {
+      const st = await stat(full).catch(() => null);
+      if (st) addFile(out, root, full, st.size, options, seen, false);
+    }
+  }
+  for (const d of subdirs) await walk(d, root, here, excludes, options, out, seen);
+}

@@ -1,0 +1,46 @@
+/**
+ * Builds the engine for a Node host (CLI, language server): the catalogue and price table are
+ * bundled JSON; the Python grammar is a .wasm file next to the bundle (or in node_modules when
+ * running from source).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import sdks from '../../../pricing/sdks.json';
+import models from '../../../pricing/models.json';
+import { createEngine, type Engine } from '../core/analyze';
+import type { Catalog } from '../core/catalog';
+import { Prices, type PriceTable } from '../core/pricing';
+
+export const PRICE_TABLE = models as unknown as PriceTable;
+export const CATALOG = sdks as unknown as Catalog;
+
+function wasmPath(file: string, pkg: string): string {
+  const bundled = join(__dirname, file);
+  return existsSync(bundled) ? bundled : require.resolve(`${pkg}/${file}`);
+}
+
+let pythonParser: Promise<Parser> | null = null;
+
+/** Loads the Python grammar once per process. */
+export function loadPythonParser(): Promise<Parser> {
+  pythonParser ??= (async () => {
+    await Parser.init({ locateFile: () => wasmPath('web-tree-sitter.wasm', 'web-tree-sitter') });
+    const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  return pythonParser;
+}
+
+export async function loadEngine(): Promise<{ engine: Engine; pythonError: string | null }> {
+  let parser: Parser | null = null;
+  let pythonError: string | null = null;
+  try {
+    parser = await loadPythonParser();
+  } catch (err) {
+    pythonError = err instanceof Error ? err.message : String(err);
+  }
+  return { engine: createEngine(CATALOG, new Prices(PRICE_TABLE), parser), pythonError };
+}
