@@ -97,8 +97,18 @@ export interface SdkSpec {
   moduleClients?: string[];
   methods?: MethodSpec[];
   methodGroups?: Record<string, MethodSpec[]>;
-  /** Commands for `client.send(new X(...))`, keyed by qualified symbol. */
-  commands?: Record<string, MethodSpec>;
+  /**
+   * Calls on receivers we cannot resolve, in files that import this SDK, when the receiver's
+   * name says what it is (`self.llm.ainvoke`, `chain.invoke`, `embedder.embed_query`).
+   */
+  receiverHeuristics?: Array<{
+    /** Regex (case-insensitive) over the receiver's name. */
+    receiver: string;
+    /** Regex over the names the file imports from this SDK: the file must use models of this kind. */
+    imports: string;
+    /** The method group whose paths apply. */
+    methods: string;
+  }>;
   retry: RetrySpec;
   timeout: TimeoutSpec;
   source: string;
@@ -134,8 +144,19 @@ export interface RetryWrapperSpec {
   namePattern: string;
 }
 
+/** `asyncio.to_thread(client.chat.completions.create, model=…)`: the SDK method is passed, not called. */
+export interface IndirectCallSpec {
+  /** Last name of the wrapper's callee (`to_thread`, `run_in_executor`). */
+  name: string;
+  /** Which positional argument is the function. */
+  fnArg: number;
+  /** `sync_to_async(fn)(args)`: the arguments come in a second call. */
+  curried?: boolean;
+}
+
 export interface Catalog {
   version: number;
+  indirectCalls: IndirectCallSpec[];
   sdks: SdkSpec[];
   http: Array<{ language: Language; markers: string[]; clients: HttpClientSpec[] }>;
   endpoints: EndpointSpec[];

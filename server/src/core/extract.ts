@@ -57,6 +57,9 @@ interface LanguageIndex {
   commands: Map<string, { sdk: SdkSpec; method: MethodSpec }>;
   http: Map<string, HttpClientSpec>;
   heuristics: Array<{ sdk: SdkSpec; method: MethodSpec; path: string[] }>;
+  receiverHeuristics: Array<{ sdk: SdkSpec; receiver: RegExp; imports: RegExp; methods: MethodSpec[] }>;
+  /** Bedrock-style commands by class name, for `client.send(new sdk.ConverseCommand(...))` with an unresolvable `sdk`. */
+  commandsByName: Map<string, { sdk: SdkSpec; method: MethodSpec }>;
   wrappers: { decorators: Set<string>; loops: Set<string>; calls: Set<string>; namePattern: RegExp | null };
 }
 
@@ -68,6 +71,7 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
   const make = (language: Language): LanguageIndex => {
     const idx: LanguageIndex = {
       clients: new Map(), moduleClients: new Map(), functions: new Map(), commands: new Map(), http: new Map(), heuristics: [],
+      receiverHeuristics: [], commandsByName: new Map(),
       wrappers: { decorators: new Set(), loops: new Set(), calls: new Set(), namePattern: null },
     };
     for (const sdk of catalog.sdks.filter((s) => s.language === language)) {
@@ -82,8 +86,14 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
       for (const method of sdk.methods ?? []) {
         for (const [sym, name] of Object.entries(method.commands ?? {})) {
           const target = all.find((m) => m.paths.includes(name));
-          if (target) idx.commands.set(sym, { sdk, method: target });
+          if (target) {
+            idx.commands.set(sym, { sdk, method: target });
+            idx.commandsByName.set(sym.slice(sym.lastIndexOf('.') + 1), { sdk, method: target });
+          }
         }
+      }
+      for (const h of sdk.receiverHeuristics ?? []) {
+        idx.receiverHeuristics.push({ sdk, receiver: new RegExp(h.receiver, 'i'), imports: new RegExp(h.imports), methods: sdk.methodGroups?.[h.methods] ?? [] });
       }
     }
     for (const h of catalog.http.filter((x) => x.language === language)) for (const c of h.clients) for (const s of c.symbols) idx.http.set(s, c);
@@ -110,6 +120,8 @@ class Extractor {
   private readonly prompts: PromptReader;
   private readonly objectArgs: boolean;
   private readonly importedModules: string[];
+  /** `module.name` of every import, for the receiver heuristics' import checks. */
+  private readonly importedNames: Array<{ module: string; name: string }>;
   private readonly resolveOpts: ResolveOptions;
 
   constructor(private readonly ir: FileIR, text: string, private readonly catalog: Catalog) {
@@ -118,6 +130,7 @@ class Extractor {
     this.prompts = new PromptReader(this.r);
     this.objectArgs = ir.language === 'typescript';
     this.importedModules = ir.bindings.flatMap((b) => (b.kind === 'import' ? [b.module] : []));
+    this.importedNames = ir.bindings.flatMap((b) => (b.kind === 'import' ? [{ module: b.module, name: b.imported ?? b.module }] : []));
     this.resolveOpts = { pipeMethods: catalog.pipeMethods, isKnown: (sym) => this.isClient(sym.parts) };
   }
 
@@ -128,23 +141,45 @@ class Extractor {
 
   run(): ExtractedCall[] {
     const out: ExtractedCall[] = [];
-    for (const info of this.ir.calls) {
-      const match = this.match(info);
-      if (match) out.push(this.read(info, match));
+    for (const call of this.ir.calls) {
+      const found = this.match(call);
+      if (found) out.push(this.read(found.info, found.match));
     }
     return out;
   }
 
   // ---- matching -------------------------------------------------------------------------
 
-  private match(info: CallInfo): Match | null {
-    const call = info.expr;
-    const sym = this.r.resolveSym(call.callee, info.scope, this.resolveOpts);
+  private match(info: CallInfo): { info: CallInfo; match: Match } | null {
+    const direct = this.matchDirect(info);
+    if (direct) return { info, match: direct };
+    const indirect = this.indirect(info);
+    const m = indirect ? this.matchDirect(indirect) : null;
+    return m && indirect ? { info: indirect, match: m } : null;
+  }
+
+  private matchDirect(info: CallInfo): Match | null {
+    const sym = this.r.resolveSym(info.expr.callee, info.scope, this.resolveOpts);
     if (sym) {
       const m = this.matchSym(sym, info);
       if (m) return m;
     }
-    return this.matchHeuristic(info);
+    return this.matchHeuristic(info) ?? this.matchCommandByName(info) ?? this.matchReceiverHeuristic(info);
+  }
+
+  /** `asyncio.to_thread(client.models.generate_content, model=…)` → the SDK call it makes. */
+  private indirect(info: CallInfo): CallInfo | null {
+    const call = info.expr;
+    for (const spec of this.catalog.indirectCalls) {
+      const wrapper = spec.curried ? (call.callee.k === 'call' ? call.callee : null) : call;
+      if (!wrapper || lastName(wrapper.callee) !== spec.name) continue;
+      const positional = wrapper.args.filter((a) => !a.name && !a.spread);
+      const fn = positional[spec.fnArg]?.value;
+      if (!fn || (fn.k !== 'attr' && fn.k !== 'name')) continue;
+      const args = spec.curried ? call.args : wrapper.args.filter((a) => a !== positional[spec.fnArg] && !positional.slice(0, spec.fnArg).includes(a));
+      return { ...info, expr: { ...call, callee: fn, args } };
+    }
+    return null;
   }
 
   /** Drops `with_raw_response`, `beta`, `aio`, passthroughs; keeps `with_options(...)` as option layers. */
@@ -300,6 +335,41 @@ class Extractor {
     const preferred = candidates.find(({ sdk }) => sdk.markers.some((m) => this.importedModules.some((mod) => mod.includes(m)))) ?? candidates[0];
     const { sdk, method } = preferred;
     return { sdk, provider: sdk.provider, modelProvider: sdk.provider, method, args, layers: [], retrySpec: sdk.retry, timeoutSpec: sdk.timeout, heuristic: true, retryWrapped: null };
+  }
+
+  /** `client.send(new sdk.ConverseCommand(input))` where `sdk` came from a dynamic import. */
+  private matchCommandByName(info: CallInfo): Match | null {
+    if (lastName(info.expr.callee) !== 'send' || info.expr.callee.k !== 'attr') return null;
+    const arg = info.expr.args[0];
+    const cmd = arg ? this.r.deref(arg.value, info.scope) : null;
+    if (!cmd || cmd.expr.k !== 'call' || !cmd.expr.isNew) return null;
+    const found = this.idx.commandsByName.get(lastName(cmd.expr.callee));
+    if (!found) return null;
+    const { sdk, method } = found;
+    return {
+      sdk, provider: sdk.provider, modelProvider: sdk.provider, method, args: { call: cmd.expr, scope: cmd.scope, objectArgs: true }, layers: [],
+      retrySpec: sdk.retry, timeoutSpec: sdk.timeout, heuristic: true, retryWrapped: null,
+    };
+  }
+
+  /** `self.llm.ainvoke(...)`, `chain.invoke(...)` in a file that imports LangChain. */
+  private matchReceiverHeuristic(info: CallInfo): Match | null {
+    const callee = info.expr.callee;
+    if (callee.k !== 'attr') return null;
+    const receiver = lastName(callee.object) || (callee.object.k === 'call' ? lastName(callee.object.callee) : '');
+    if (!receiver) return null;
+    for (const h of this.idx.receiverHeuristics) {
+      const usesModels = this.importedNames.some((i) => h.sdk.markers.some((mk) => i.module.includes(mk)) && h.imports.test(i.name));
+      if (!h.receiver.test(receiver) || !usesModels) continue;
+      const method = h.methods.find((m) => m.paths.includes(callee.name));
+      if (!method) continue;
+      const sdk = h.sdk;
+      return {
+        sdk, provider: sdk.provider, modelProvider: sdk.provider, method, args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs }, layers: [],
+        retrySpec: sdk.retry, timeoutSpec: sdk.timeout, heuristic: true, retryWrapped: null,
+      };
+    }
+    return null;
   }
 
   // ---- reading params -------------------------------------------------------------------
