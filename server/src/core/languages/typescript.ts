@@ -26,7 +26,14 @@ interface Context {
   enclosingCalls: CallExpr[];
 }
 
+/** The TypeScript parser recurses per nesting level and overflows the stack at about 700–800. */
+export const MAX_TS_NESTING = 500;
+
 export function lowerTypeScript(path: string, text: string): FileIR {
+  const depth = bracketDepth(text);
+  if (depth > MAX_TS_NESTING) {
+    throw new Error(`brackets nest ${depth} levels deep (limit ${MAX_TS_NESTING}): too deep to parse safely, file skipped`);
+  }
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
   return new Lowerer(sf).run();
 }
@@ -445,4 +452,20 @@ function hasLoopExit(body: ts.Statement): boolean {
   };
   walk(body, false);
   return found;
+}
+
+/** Deepest bracket nesting, counted naively (brackets inside strings count too: a cheap upper bound). */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
 }
