@@ -95,7 +95,9 @@ export class Prices {
       seen.add(c);
       const p = this.table.models[key].provider;
       if (provider !== 'litellm' && provider !== 'other' && provider !== 'langchain' && provider !== 'vercel-ai' && p !== provider && !(provider === 'azure-openai' && p === 'openai')) continue;
-      const d = editDistance(target, c, 8);
+      // A known name that the unknown one extends (`gpt-5-mini-preview` → `gpt-5-mini`) is the likeliest meaning.
+      const extends_ = (target.startsWith(`${c}-`) && c.length * 2 >= target.length) || c.startsWith(`${target}-`);
+      const d = extends_ ? Math.abs(target.length - c.length) / 10 : editDistance(target, c, 8);
       if (d <= Math.max(3, Math.floor(target.length / 3))) scored.push([d, c]);
     }
     return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, limit).map(([, c]) => c);

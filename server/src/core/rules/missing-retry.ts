@@ -28,7 +28,7 @@ export const missingRetry: RuleDefinition = {
       { language: 'typescript', code: "import OpenAI from 'openai';\nconst client = new OpenAI();\nawait client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 100 });\n" },
     ],
     fixSafety: 'No automatic fix: the right retry policy (attempts, backoff, which errors) depends on the caller.',
-    options: 'None.',
+    options: 'None beyond the severity, which is set like any rule’s.',
   },
   checkCallSite(site, ctx) {
     if (LOCAL_PROVIDERS.has(site.modelProvider)) return;

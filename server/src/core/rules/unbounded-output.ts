@@ -42,15 +42,15 @@ export const unboundedOutput: RuleDefinition = {
     const message = site.outputRequired
       ? `\`${site.api}\` has no \`${param}\`: the API requires it and rejects the request.`
       : `\`${site.api}\` has no output-token bound (\`${param}\`): its worst case is the model's maximum output, ${worstText}.`;
-    const edit = !param.includes('.') && !site.boundFromReceiver
-      ? addArgument(ctx.text, site.call, ctx.language, param, String(ctx.settings.defaultMaxOutputTokens))
-      : null;
+    const value = String(ctx.settings.defaultMaxOutputTokens);
+    const edit = !param.includes('.') && !site.boundFromReceiver ? addArgument(ctx.text, site.call, ctx.language, param, value) : null;
+    const written = ctx.language === 'python' ? `${param}=${value}` : `${param}: ${value}`;
     ctx.report({
       span: site.span,
       message,
       note: 'Output tokens are the expensive ones, and an unbounded answer bills up to the model maximum and holds rate-limit capacity longer.',
       help: `Set \`${param}\` to the longest answer this call needs.`,
-      fix: edit ? { safety: 'unsafe', description: `Add ${param}=${ctx.settings.defaultMaxOutputTokens}`, edits: [edit] } : null,
+      fix: edit ? { safety: 'unsafe', description: `Add ${written}`, edits: [edit] } : null,
     });
   },
 };

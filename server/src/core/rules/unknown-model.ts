@@ -22,7 +22,7 @@ export const unknownModel: RuleDefinition = {
       { language: 'python', code: 'import litellm\nlitellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}], max_tokens=100)\n' },
     ],
     fixSafety: 'No automatic fix: the message suggests the nearest known names.',
-    options: 'None.',
+    options: 'None beyond the severity, which is set like any rule’s.',
   },
   checkCallSite(site, ctx) {
     const name = site.model.value ?? site.model.default ?? null;
