@@ -74,12 +74,14 @@ export async function scan(paths: string[], cwd: string, maxFileBytes: number, e
   const results: FileResult[] = [];
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
+  let bytes = 0;
   for (const f of found.files) {
     const source = await readSource(f.path);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });
       continue;
     }
+    bytes += f.size;
     const result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, DEFAULT_SETTINGS);
     if (source.warning) result.warnings.unshift({ file: f.rel, message: source.warning });
     if (result.errors.length) errors.push(...result.errors);
@@ -91,6 +93,7 @@ export async function scan(paths: string[], cwd: string, maxFileBytes: number, e
     pricing: { asOf: PRICE_TABLE.asOf, source: PRICE_TABLE.source },
     results,
     scanned: results.length,
+    bytes,
     skipped,
     errors,
   });

@@ -66,7 +66,7 @@ export interface JsonReport {
   tool: { name: string; version: string };
   pricing: { asOf: string; source: string };
   root: string;
-  files: { scanned: number; withCalls: number; skipped: Array<{ file: string; reason: string }> };
+  files: { scanned: number; bytes: number; withCalls: number; skipped: Array<{ file: string; reason: string }> };
   errors: FileIssue[];
   warnings: FileIssue[];
   callSites: JsonCallSite[];
@@ -85,6 +85,8 @@ export interface ReportInput {
   pricing: { asOf: string; source: string };
   results: FileResult[];
   scanned: number;
+  /** Total size of the analysed files. */
+  bytes: number;
   skipped: Array<{ file: string; reason: string }>;
   errors: FileIssue[];
 }
@@ -151,7 +153,7 @@ export function buildReport(input: ReportInput): JsonReport {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     pricing: input.pricing,
     root: input.root,
-    files: { scanned: input.scanned, withCalls: new Set(callSites.map((c) => c.file)).size, skipped: input.skipped },
+    files: { scanned: input.scanned, bytes: input.bytes, withCalls: new Set(callSites.map((c) => c.file)).size, skipped: input.skipped },
     errors: input.errors,
     warnings: input.results.flatMap((r) => r.warnings),
     callSites,
