@@ -82,7 +82,7 @@ describe('cli', () => {
     const sarif = JSON.parse(run.stdout);
     const schema = JSON.parse(readFileSync(join(REPO, 'test/schemas/sarif-schema-2.1.0.json'), 'utf8'));
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    assert.ok(validate(JSON.parse(run.stdout)), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     const results = sarif.runs[0].results;
     assert.ok(results.length > 0);
     const rules = sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id);
