@@ -11,7 +11,7 @@
  * look-alikes (count_tokens, mocks, strings in docs) are checked by simply carrying no comment.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallSite } from '../../server/src/core/types';
 import { analyze, lineOf } from '../helpers/engine';
@@ -76,7 +76,7 @@ function check(site: CallSite, e: Expectation): string[] {
 for (const language of ['python', 'typescript']) {
   describe(`call forms: ${language}`, () => {
     const dir = join(ROOT, language);
-    for (const name of readdirSync(dir).sort()) {
+    for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
       it(name, async () => {
         const text = readFileSync(join(dir, name), 'utf8');
         const result = await analyze(name, text);
