@@ -18,6 +18,8 @@ import { analyze, lineOf } from '../helpers/engine';
 
 const ROOT = join(__dirname, '..', 'fixtures', 'calls');
 
+const FLAGS = new Set(['stream', 'loop', 'heuristic']);
+
 interface Expectation {
   line: number;
   text: string;
@@ -31,7 +33,11 @@ function expectations(text: string): Expectation[] {
   text.split('\n').forEach((lineText, i) => {
     const m = /(?:#|\/\/)\s*expect:\s*(.*)$/.exec(lineText);
     if (!m) return;
-    const [provider, api, ...rest] = m[1].trim().split(/\s+/);
+    // The api runs up to the first key=value or flag: raw-HTTP apis contain a space (`POST /v1/messages`).
+    const [provider, ...tokens] = m[1].trim().split(/\s+/);
+    const firstKey = tokens.findIndex((t, i) => i > 0 && (t.includes('=') || FLAGS.has(t)));
+    const api = (firstKey < 0 ? tokens : tokens.slice(0, firstKey)).join(' ');
+    const rest = firstKey < 0 ? [] : tokens.slice(firstKey);
     const keys = new Map<string, string | true>();
     for (const r of rest) {
       const eq = r.indexOf('=');

@@ -30,7 +30,7 @@ export interface JsonCallSite extends Range1 {
   kind: string;
   heuristic: boolean;
   model: { value: string | null; expression: string | null; default?: string | null };
-  maxOutputTokens: { param: string | null; value: number | null; expression: string | null } | null;
+  maxOutputTokens: { param: string; value: number | null; expression: string | null; default?: number | null } | null;
   retry: { kind: string; attempts: number | null; source: string };
   timeoutSeconds: number | null;
   timeout: { seconds: number | null; source: string };

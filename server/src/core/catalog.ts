@@ -34,8 +34,10 @@ export interface RetrySpec {
   params?: string[];
   /** Params that set the total number of attempts (boto3 `max_attempts`, AWS JS `maxAttempts`). */
   attemptParams?: string[];
-  /** Params whose mere presence configures retries (`ctor:http_options.retry_options`). */
-  presence?: string[];
+  /** Params whose presence configures retries (`ctor:http_options.retry_options`), with where to read the count. */
+  presence?: Array<{ param: string; attemptsKey?: string; defaultAttempts?: number }>;
+  /** A retry mode that sets the attempt count (botocore `retries.mode`: legacy 5, standard 3). */
+  modes?: { param: string; attempts: Record<string, number> };
 }
 
 export interface TimeoutSpec {
@@ -50,8 +52,13 @@ export interface MethodSpec {
   api: string;
   kind: CallKind;
   model?: string[];
-  /** How a `model` value that is a call is read: `factory` = an AI SDK provider factory `openai('gpt-4o')`. */
-  modelFrom?: 'factory';
+  /**
+   * How the model value is read: `factory` = an AI SDK provider factory `openai('gpt-4o')`;
+   * `gateway` = a `provider/model` string whose prefix names the provider (`instructor.from_provider("openai/gpt-4.1")`).
+   */
+  modelFrom?: 'factory' | 'gateway';
+  /** Params that make a library re-run the whole call (instructor's `max_retries` re-asks). */
+  wrapperParams?: string[];
   /** Output-bound params, the preferred one first (the one a fix adds). */
   output?: string[];
   outputRequired?: boolean;
@@ -120,7 +127,9 @@ export interface HttpClientSpec {
   body: string[];
   timeout: TimeoutSpec;
   /** Params whose presence means a retry adapter or option is configured. */
-  retryPresence?: string[];
+  retryPresence?: RetrySpec['presence'];
+  /** A base URL set where the client is built (`httpx.Client(base_url=…)`), prefixed to relative URLs. */
+  baseUrl?: string[];
 }
 
 export interface EndpointSpec {
@@ -157,6 +166,8 @@ export interface IndirectCallSpec {
 export interface Catalog {
   version: number;
   indirectCalls: IndirectCallSpec[];
+  /** Modules of test doubles: a receiver built from them is never an LLM call (`MagicMock()`, `jest.fn()`). */
+  mockModules: string[];
   sdks: SdkSpec[];
   http: Array<{ language: Language; markers: string[]; clients: HttpClientSpec[] }>;
   endpoints: EndpointSpec[];

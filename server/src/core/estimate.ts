@@ -65,7 +65,7 @@ function inputTokens(call: ExtractedCall, tokenizer: ReturnType<typeof tokenizer
 function outputTokens(call: ExtractedCall, price: PriceMatch | null, input: number, settings: Settings, assumptions: string[]) {
   if (call.kind === 'embedding' || call.kind === 'rerank') return { expected: 0, worstCase: 0 };
   const n = call.n && call.n > 1 ? call.n : 1;
-  const bound = call.maxOutputTokens?.value ?? null;
+  const bound = call.maxOutputTokens ? call.maxOutputTokens.value ?? call.maxOutputTokens.default ?? null : null;
   const modelMax = price?.price.maxOutputTokens ?? null;
   let worst: number | null = bound;
   if (worst === null && modelMax !== null) {
@@ -75,8 +75,9 @@ function outputTokens(call: ExtractedCall, price: PriceMatch | null, input: numb
     worst = Math.max(0, price.price.contextWindow - input);
     assumptions.push(`no output bound and no output limit in the price table: worst case is the context window minus the input (${worst} tokens)`);
   }
-  if (call.maxOutputTokens && call.maxOutputTokens.value !== null && call.maxOutputTokens.expression) {
-    assumptions.push(`output bound is dynamic (${call.maxOutputTokens.expression}); estimated with its default ${call.maxOutputTokens.value}`);
+  if (call.maxOutputTokens && call.maxOutputTokens.value === null) {
+    const d = call.maxOutputTokens.default;
+    assumptions.push(d != null ? `output bound is dynamic (${call.maxOutputTokens.expression}); estimated with its default ${d}` : `output bound is dynamic (${call.maxOutputTokens.expression}) with no visible default`);
   }
   const expected = worst === null ? settings.expectedOutputTokens : Math.min(worst, settings.expectedOutputTokens);
   assumptions.push(`expected output ≈ ${expected} tokens${worst !== null && expected === worst ? ' (the bound)' : ' (default expected output)'}`);

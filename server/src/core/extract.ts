@@ -123,6 +123,8 @@ class Extractor {
   /** `module.name` of every import, for the receiver heuristics' import checks. */
   private readonly importedNames: Array<{ module: string; name: string }>;
   private readonly resolveOpts: ResolveOptions;
+  /** Values behind `{expr}` holes of URLs seen so far (a model in a Gemini URL). */
+  private readonly urlHoles = new Map<string, Value<string>>();
 
   constructor(private readonly ir: FileIR, text: string, private readonly catalog: Catalog) {
     this.r = new Resolver(ir, text);
@@ -206,7 +208,7 @@ class Extractor {
     const base = { args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs } as ArgSource, heuristic: false, retryWrapped };
 
     const fn = this.idx.functions.get(key);
-    if (fn) return { ...base, sdk: fn.sdk, provider: fn.sdk.provider, modelProvider: fn.sdk.provider, method: fn.method, layers: options, retrySpec: fn.sdk.retry, timeoutSpec: fn.sdk.timeout };
+    if (fn) return { ...base, sdk: fn.sdk, provider: fn.sdk.provider, modelProvider: fn.sdk.provider, method: fn.method, layers: options, retrySpec: fn.method.retry ?? fn.sdk.retry, timeoutSpec: fn.method.timeout ?? fn.sdk.timeout };
 
     for (let i = parts.length - 2; i >= 0; i--) {
       const p = parts[i];
@@ -227,7 +229,7 @@ class Extractor {
     for (const [mk, sdk] of this.idx.moduleClients) {
       if (!key.startsWith(`${mk}.`)) continue;
       const method = (sdk.methods ?? []).find((m) => m.paths.includes(key.slice(mk.length + 1)));
-      if (method) return { ...base, sdk, provider: sdk.provider, modelProvider: sdk.provider, method, layers: options, retrySpec: sdk.retry, timeoutSpec: sdk.timeout };
+      if (method) return { ...base, sdk, provider: sdk.provider, modelProvider: sdk.provider, method, layers: options, retrySpec: method.retry ?? sdk.retry, timeoutSpec: method.timeout ?? sdk.timeout };
     }
 
     const http = this.idx.http.get(key);
@@ -240,7 +242,7 @@ class Extractor {
     const base: Match = {
       sdk, provider, modelProvider: client.modelProvider ?? provider, method,
       args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs }, layers,
-      retrySpec: client.retry ?? sdk.retry, timeoutSpec: client.timeout ?? sdk.timeout, heuristic: false, retryWrapped,
+      retrySpec: method.retry ?? client.retry ?? sdk.retry, timeoutSpec: method.timeout ?? client.timeout ?? sdk.timeout, heuristic: false, retryWrapped,
     };
     if (!method.commands) return base;
     // `client.send(new ConverseCommand({...}))`: read the command's arguments.
@@ -269,14 +271,25 @@ class Extractor {
   }
 
   private matchHttp(http: HttpClientSpec, info: CallInfo, parts: SymPart[]): Match | null {
-    const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: false };
+    const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: this.objectArgs };
     const urlLoc = this.firstParam(args, http.url);
     if (!urlLoc) return null;
-    const url = this.urlText(urlLoc.expr, urlLoc.scope);
+    const layersForBase: ArgSource[] = [];
+    for (const p of parts) if (p.call && p.call !== info.expr) layersForBase.unshift({ call: p.call, scope: p.scope ?? 0, objectArgs: this.objectArgs });
+    let url = this.urlText(urlLoc.expr, urlLoc.scope);
+    if (!/^[a-z]+:\/\//i.test(url) && !url.startsWith('{')) {
+      // `httpx.Client(base_url="https://api.openai.com/v1").post("/chat/completions")`
+      for (const layer of layersForBase) {
+        const base = this.firstParam(layer, (http.baseUrl ?? []).map((b) => b.replace(/^ctor:/, '')));
+        if (base) {
+          url = this.urlText(base.expr, base.scope).replace(/\/$/, '') + '/' + url.replace(/^\//, '');
+          break;
+        }
+      }
+    }
     const endpoint = this.catalog.endpoints.find((e) => new RegExp(e.pattern).test(url));
     if (!endpoint) return null;
-    const layers: ArgSource[] = [];
-    for (const p of parts) if (p.call && p.call !== info.expr) layers.unshift({ call: p.call, scope: p.scope ?? 0, objectArgs: this.objectArgs });
+    const layers = layersForBase;
     const bodyLoc = this.firstParam(args, http.body);
     const bodyExpr = bodyLoc ? this.unwrapSerialised(bodyLoc) : null;
     const body: ArgSource = bodyExpr ? { dict: bodyExpr.expr, scope: bodyExpr.scope } : { dict: { k: 'dict', span: info.expr.span, entries: [] }, scope: info.scope };
@@ -302,7 +315,8 @@ class Extractor {
     if (!endpoint.modelGroup) return undefined;
     const m = new RegExp(endpoint.pattern).exec(url)?.[endpoint.modelGroup];
     if (!m) return undefined;
-    return m.startsWith('{') ? { value: null, expression: m.slice(1, -1) } : { value: m, expression: null };
+    if (!m.startsWith('{')) return { value: m, expression: null };
+    return this.urlHoles.get(m) ?? { value: null, expression: m.slice(1, -1) };
   }
 
   /** URL text with unresolved parts as `{expr}`, so endpoint patterns can match the static parts. */
@@ -318,11 +332,24 @@ class Extractor {
     }
     if (e.k === 'call' && e.callee.k === 'attr' && e.callee.name === 'format') return this.urlText(e.callee.object, scope, depth + 1);
     if (e.k === 'call' && e.isNew && e.args[0]) return this.urlText(e.args[0].value, scope, depth + 1); // new URL("…")
-    return `{${this.r.textOf(e)}}`;
+    const hole = `{${this.r.textOf(e)}}`;
+    this.urlHoles.set(hole, { ...this.r.stringValue(e, scope), value: null, expression: this.r.textOf(e) });
+    return hole;
   }
 
   /** The receiver could not be resolved; a distinctive method path with a model argument still counts. */
+  /** The receiver is a test double (`MagicMock()`, `patch(...)`, `jest.fn()`): never an LLM call. */
+  private isMock(info: CallInfo): boolean {
+    const sym = this.r.resolveSym(info.expr.callee, info.scope);
+    if (sym && !sym.unbound && this.catalog.mockModules.includes(sym.parts[0].name)) return true;
+    // A receiver built as an object literal in this file (`const fake = { chat: { completions: { create: jest.fn() } } }`).
+    let root: Expr = info.expr.callee;
+    while (root.k === 'attr') root = root.object;
+    return root.k === 'name' && this.r.deref(root, info.scope).expr.k === 'dict';
+  }
+
   private matchHeuristic(info: CallInfo): Match | null {
+    if (this.isMock(info)) return null;
     const names = calleeNames(info.expr.callee).filter((n) => !this.catalog.transparentSegments.includes(n));
     if (names.length < 2) return null;
     const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: this.objectArgs };
@@ -376,11 +403,9 @@ class Extractor {
 
   private param(src: ArgSource, path: string): Located | null {
     if ('dict' in src) {
-      const [head, ...rest] = path.split('.');
-      const first = this.r.dictEntries(src.dict, src.scope).get(head);
-      if (!first || !rest.length) return first ?? null;
-      const inner = this.r.argAt({ k: 'call', span: first.expr.span, callee: { k: 'other', span: first.expr.span }, args: [{ value: first.expr }], isNew: true, callId: -1 }, first.scope, rest.join('.'), true);
-      return inner;
+      let cur: Located | null = { expr: src.dict, scope: src.scope };
+      for (const key of path.split('.')) cur = cur && this.r.field(cur, key, true);
+      return cur;
     }
     return this.r.argAt(src.call, src.scope, path, src.objectArgs);
   }
@@ -407,7 +432,7 @@ class Extractor {
   private firstMatchParam(m: Match, paths: string[]): { loc: Located; path: string } | null {
     for (const path of paths) {
       const loc = this.matchParam(m, path);
-      if (loc) return { loc, path: path.replace(/^ctor:/, '') };
+      if (loc) return { loc, path: path.replace(/^ctor:/, '').replace(/^#\d+\./, '') };
     }
     return null;
   }
@@ -427,7 +452,7 @@ class Extractor {
       kind: method.kind,
       heuristic: m.heuristic,
       model,
-      maxOutputTokens: bound && boundValue ? { param: bound.path, value: boundValue.value ?? boundValue.default ?? null, expression: boundValue.value === null ? boundValue.expression : null } : null,
+      maxOutputTokens: bound && boundValue ? { param: bound.path, ...boundValue } : null,
       outputParams: (method.output ?? []).filter((p) => !p.startsWith('ctor:')).concat((method.output ?? []).filter((p) => p.startsWith('ctor:')).map((p) => p.slice(5))),
       boundFromReceiver: (method.output ?? []).length > 0 && (method.output ?? []).every((p) => p.startsWith('ctor:')),
       opaqueArgs: this.isOpaque(m.args),
@@ -457,7 +482,27 @@ class Extractor {
       const v = this.r.stringValue(hit.loc.expr, hit.loc.scope);
       return { model: v, modelProvider: gatewayProvider(v.value ?? v.default ?? null) ?? m.modelProvider };
     }
-    return { model: this.r.stringValue(hit.loc.expr, hit.loc.scope), modelProvider: m.modelProvider };
+    if (m.method.modelFrom === 'gateway') {
+      const v = this.r.stringValue(hit.loc.expr, hit.loc.scope);
+      const name = v.value ?? v.default ?? null;
+      const provider = gatewayProvider(name);
+      if (!provider || !name) return { model: v, modelProvider: m.modelProvider };
+      const bare = name.slice(name.indexOf('/') + 1);
+      return { model: v.value !== null ? { ...v, value: bare } : { ...v, default: bare }, modelProvider: provider };
+    }
+    const model = this.r.stringValue(hit.loc.expr, hit.loc.scope);
+    if (m.provider !== 'langchain') return { model, modelProvider: m.modelProvider };
+    // LangChain's `init_chat_model("openai:gpt-4o")` / `model_provider="openai"`.
+    const providerArg = this.firstMatchParam(m, ['ctor:model_provider', 'ctor:modelProvider']);
+    const named = providerArg ? this.r.stringValue(providerArg.loc.expr, providerArg.loc.scope).value : null;
+    const name = model.value ?? model.default ?? '';
+    const prefix = /^([a-z_-]+):(.+)$/.exec(name);
+    const provider = LANGCHAIN_PROVIDERS[named ?? prefix?.[1] ?? ''];
+    if (prefix && LANGCHAIN_PROVIDERS[prefix[1]]) {
+      const bare = prefix[2];
+      return { model: model.value !== null ? { ...model, value: bare } : { ...model, default: bare }, modelProvider: provider ?? m.modelProvider };
+    }
+    return { model, modelProvider: provider ?? m.modelProvider };
   }
 
   /** `openai` or `openai.chat` or `createOpenAI({...})` → the AI SDK provider factory. */
@@ -535,7 +580,8 @@ class Extractor {
 
   private readRetry(info: CallInfo, m: Match): RetryInfo {
     const sdk = this.sdkRetry(m);
-    const wrapper = m.retryWrapped ?? this.retryWrapper(info);
+    const reask = this.firstMatchParam(m, m.method.wrapperParams ?? []);
+    const wrapper = m.retryWrapped ?? (reask ? `${reask.path}=${this.r.textOf(reask.loc.expr)} re-runs the call` : null) ?? this.retryWrapper(info);
     if (wrapper) return { kind: 'wrapper', attempts: null, source: wrapper, sdkAttempts: sdk.attempts };
     return sdk;
   }
@@ -553,8 +599,20 @@ class Extractor {
       const v = this.r.numberValue(attempts.loc.expr, attempts.loc.scope);
       return retryFromCount(v.value, 0, `${attempts.path}=${this.r.textOf(attempts.loc.expr)}`);
     }
-    const present = this.firstMatchParam(m, spec.presence ?? []);
-    if (present) return { kind: 'sdk-configured', attempts: null, source: `${present.path} is set`, sdkAttempts: null };
+    for (const p of spec.presence ?? []) {
+      const loc = this.matchParam(m, p.param);
+      if (!loc) continue;
+      const nested = p.attemptsKey ? this.r.field(loc, p.attemptsKey, this.objectArgs) : null;
+      const n = nested ? this.r.numberValue(nested.expr, nested.scope).value : p.defaultAttempts ?? null;
+      const source = `${p.param.replace(/^ctor:/, '')} is set`;
+      return n !== null && n <= 1 ? { kind: 'sdk-disabled', attempts: 1, source, sdkAttempts: 1 } : { kind: 'sdk-configured', attempts: n, source, sdkAttempts: n };
+    }
+    if (spec.modes) {
+      const loc = this.matchParam(m, spec.modes.param);
+      const mode = loc ? this.r.stringValue(loc.expr, loc.scope).value : null;
+      const attempts = mode ? spec.modes.attempts[mode] : undefined;
+      if (loc) return { kind: 'sdk-configured', attempts: attempts ?? null, source: `retry mode ${mode ?? this.r.textOf(loc.expr)}`, sdkAttempts: attempts ?? null };
+    }
     if (spec.defaultRetries > 0) {
       return { kind: 'sdk-default', attempts: spec.defaultRetries + 1, source: `${name} default (${spec.defaultRetries} retries)`, sdkAttempts: spec.defaultRetries + 1 };
     }
@@ -588,9 +646,11 @@ class Extractor {
       const sym = this.r.resolveSym(target, info.scope);
       if (sym && w.loops.has(symKey(sym.parts))) return true;
     }
-    if (loop.kind !== 'for' && loop.kind !== 'while') return false;
-    // Hand-written: `for attempt in range(3): try: call() except RateLimitError: sleep(...)`.
-    return info.tries.some((t) => t.span.start >= loop.span.start && t.span.end <= loop.span.end && RETRY_HANDLER.test(t.handlerText));
+    // Hand-written: `for attempt in range(3): try: call() except RateLimitError: sleep(...)`. The loop
+    // counts attempts (a range, a counter, a while) and the handler waits or retries; a loop over
+    // inputs that swallows errors is not a retry.
+    const counts = loop.kind === 'while' || (loop.kind === 'for' && (loop.header === null || isRangeCall(loop.header)));
+    return counts && info.tries.some((t) => t.span.start >= loop.span.start && t.span.end <= loop.span.end && RETRY_HANDLER.test(t.handlerText));
   }
 
   private readTimeout(m: Match): TimeoutInfo {
@@ -598,12 +658,21 @@ class Extractor {
     const hit = this.firstMatchParam(m, spec.params ?? []);
     if (hit) {
       const d = this.r.deref(hit.loc.expr, hit.loc.scope);
-      const num = d.expr.k === 'list' ? this.lastNumber(d.expr.items, d.scope) : this.r.numberValue(hit.loc.expr, hit.loc.scope).value;
       if (d.expr.k === 'none') return { seconds: null, source: 'none' };
+      const num = d.expr.k === 'list' ? this.lastNumber(d.expr.items, d.scope)
+        : d.expr.k === 'call' ? this.timeoutCallValue(d.expr, d.scope)
+        : this.r.numberValue(hit.loc.expr, hit.loc.scope).value;
       const seconds = num === null ? null : spec.unit === 'ms' ? num / 1000 : num;
       return { seconds, source: 'configured' };
     }
     return spec.defaultSeconds === null ? { seconds: null, source: 'none' } : { seconds: spec.defaultSeconds, source: 'sdk-default' };
+  }
+
+  /** `AbortSignal.timeout(10_000)`, `httpx.Timeout(30.0)`, `aiohttp.ClientTimeout(total=60)`: the number inside. */
+  private timeoutCallValue(call: CallExpr, scope: number): number | null {
+    const named = call.args.find((a) => a.name === 'total' || a.name === 'read' || a.name === 'timeout');
+    const first = named ?? call.args.find((a) => !a.name && !a.spread);
+    return first ? this.r.numberValue(first.value, scope).value : null;
   }
 
   /** requests' `timeout=(connect, read)`: the read timeout bounds the wait. */
@@ -613,7 +682,11 @@ class Extractor {
   }
 }
 
-const RETRY_HANDLER = /sleep|setTimeout|retry|backoff|429|rate.?limit|RateLimit|wait|delay/i;
+const RETRY_HANDLER = /sleep|setTimeout|retry|backoff|wait|delay|continue/i;
+
+function isRangeCall(e: Expr): boolean {
+  return e.k === 'call' && e.callee.k === 'name' && e.callee.name === 'range';
+}
 
 function retryFromCount(value: number | null, offset: number, source: string): RetryInfo {
   if (value === null) return { kind: 'sdk-configured', attempts: null, source, sdkAttempts: null };
@@ -643,6 +716,12 @@ function lastName(e: Expr): string {
   if (e.k === 'attr') return e.name;
   return '';
 }
+
+/** `init_chat_model`'s provider names. */
+const LANGCHAIN_PROVIDERS: Record<string, Provider> = {
+  openai: 'openai', azure_openai: 'azure-openai', anthropic: 'anthropic', google_genai: 'google', google_vertexai: 'google', 'google-genai': 'google',
+  mistralai: 'mistral', cohere: 'cohere', groq: 'groq', together: 'together', ollama: 'ollama', bedrock: 'bedrock', bedrock_converse: 'bedrock',
+};
 
 const GATEWAY_PROVIDERS: Record<string, Provider> = {
   openai: 'openai', anthropic: 'anthropic', google: 'google', mistral: 'mistral', cohere: 'cohere', groq: 'groq', bedrock: 'bedrock', togetherai: 'together',

@@ -53,6 +53,10 @@ export interface Param {
 
 export interface Scope {
   kind: ScopeKind;
+  /** Expressions this function returns (`return x`, an arrow's expression body). */
+  returns: Expr[];
+  /** The declared return type as a constructor-like call (`-> OpenAI`), when it names a class. */
+  returnType?: Expr;
   /** Function or class name; `<lambda>`/`<arrow>` for anonymous functions; `<module>` for the file. */
   name: string;
   parent: number | null;
@@ -65,8 +69,10 @@ export type Binding =
   | { kind: 'assign'; scope: number; name: string; value: Expr; at: number }
   /** `import x`, `from m import x as y`, `import x from 'm'`, `const x = require('m')`. */
   | { kind: 'import'; scope: number; name: string; module: string; imported: string | null; at: number }
-  /** `self.x = v` / `this.x = v` / class fields: bound on the class scope under `name`. */
-  | { kind: 'member'; scope: number; name: string; value: Expr; at: number }
+  /** `self.x = v` / `this.x = v` / class fields: bound on the class scope under `name`; `value` is evaluated in `valueScope`. */
+  | { kind: 'member'; scope: number; name: string; value: Expr; at: number; valueScope: number }
+  /** `def f(...)`, `function f()`, `const f = () => …`: calls to `f` return what `fnScope` returns. */
+  | { kind: 'function'; scope: number; name: string; fnScope: number; at: number }
   /** `d["key"] = v` / `d.key = v` on a dict or object bound to `name`. */
   | { kind: 'setkey'; scope: number; name: string; key: string; value: Expr; at: number }
   /** loop variables and other names bound to something we cannot evaluate. */

@@ -65,6 +65,8 @@ export class Resolver {
     const candidates = this.byName.get(name) ?? [];
     for (let s: number | null = scope; s !== null; s = this.ir.scopes[s].parent) {
       const sc = this.ir.scopes[s];
+      // A class body's names are not visible from its methods (Python and JS alike).
+      if (sc.kind === 'class' && s !== scope) continue;
       const here = candidates.filter((b) => b.scope === s && b.kind !== 'member' && b.kind !== 'setkey');
       // In the scope of the use, the latest binding before it wins. An enclosing scope's code
       // has usually all run by the time a function is called, so its last binding wins.
@@ -73,7 +75,6 @@ export class Resolver {
       if (pick) return pick;
       const param = sc.params.find((p) => p.name === name);
       if (param) return param;
-      if (sc.kind === 'class' && s !== scope) continue;
     }
     return null;
   }
@@ -107,7 +108,12 @@ export class Resolver {
     }
     if (e.k === 'attr' && e.object.k === 'name' && (e.object.name === 'self' || e.object.name === 'this' || e.object.name === 'cls')) {
       const m = this.lookupMember(e.name, scope);
-      if (m) return this.deref(m.value, m.scope, depth + 1);
+      if (m) return this.deref(m.value, m.valueScope, depth + 1);
+    }
+    if (e.k === 'attr') {
+      // `CONFIG.model` on a constant object literal, `Models.Fast` on an enum.
+      const entry = this.dictEntries(e.object, scope, depth + 1).get(e.name);
+      if (entry) return this.deref(entry.expr, entry.scope, depth + 1);
     }
     return { expr: e, scope };
   }
@@ -131,17 +137,19 @@ export class Resolver {
       case 'attr': {
         if (e.object.k === 'name' && (e.object.name === 'self' || e.object.name === 'this' || e.object.name === 'cls')) {
           const m = this.lookupMember(e.name, scope);
-          return m ? this.resolveSym(m.value, m.scope, opts, depth + 1) : null;
+          return m ? this.resolveSym(m.value, m.valueScope, opts, depth + 1) : null;
         }
         const base = this.resolveSym(e.object, scope, opts, depth + 1);
         return base ? { parts: [...base.parts, { name: e.name }], unbound: base.unbound } : null;
       }
       case 'call': {
         // `prompt.pipe(llm)`: the chain ends in the model it pipes into.
-        if (e.callee.k === 'attr' && opts.pipeMethods.includes(e.callee.name) && e.args[0]) {
-          const piped = this.resolveSym(e.args[0].value, scope, opts, depth + 1);
-          if (piped && !piped.unbound) return piped;
+        if (e.callee.k === 'attr' && opts.pipeMethods.includes(e.callee.name)) {
+          const piped = this.pipedModel(e, scope, opts, depth);
+          if (piped) return piped;
         }
+        const factory = this.factoryReturn(e, scope, opts, depth);
+        if (factory) return factory;
         const base = this.resolveSym(e.callee, scope, opts, depth + 1);
         if (!base) return null;
         const parts = [...base.parts];
@@ -151,8 +159,8 @@ export class Resolver {
         return { parts, unbound: base.unbound };
       }
       case 'binop': {
-        // LangChain `prompt | llm | parser`: the model is whichever side resolves.
-        if (e.op !== '|') return null;
+        // LangChain `prompt | llm | parser`, or `cond ? new OpenAI() : undefined`: whichever side is a client.
+        if (e.op !== '|' && e.op !== '?:') return null;
         const right = this.resolveSym(e.right, scope, opts, depth + 1);
         if (right && opts.isKnown(right)) return right;
         const left = this.resolveSym(e.left, scope, opts, depth + 1);
@@ -161,6 +169,38 @@ export class Resolver {
       default:
         return null;
     }
+  }
+
+  /** `prompt.pipe(llm).pipe(parser)`, `RunnableSequence.from([prompt, llm, parser])`: the model in the chain. */
+  private pipedModel(call: Extract<Expr, { k: 'call' }>, scope: number, opts: ResolveOptions, depth: number): Sym | null {
+    if (call.callee.k !== 'attr') return null;
+    const candidates: Expr[] = [];
+    for (const a of call.args) {
+      const d = this.deref(a.value, scope, depth + 1);
+      if (d.expr.k === 'list') candidates.push(...d.expr.items);
+      else candidates.push(a.value);
+    }
+    candidates.push(call.callee.object);
+    for (const c of candidates) {
+      const sym = this.resolveSym(c, scope, opts, depth + 1);
+      if (sym && opts.isKnown(sym)) return sym;
+    }
+    return null;
+  }
+
+  /** `get_client()` where `def get_client() -> OpenAI: return OpenAI(...)`: what the function returns. */
+  private factoryReturn(call: Extract<Expr, { k: 'call' }>, scope: number, opts: ResolveOptions, depth: number): Sym | null {
+    if (call.callee.k !== 'name') return null;
+    const b = this.lookup(call.callee.name, scope, call.span.start);
+    if (!b || !('kind' in b) || b.kind !== 'function') return null;
+    const fn = this.ir.scopes[b.fnScope];
+    for (const r of fn.returns) {
+      const sym = this.resolveSym(r, b.fnScope, opts, depth + 1);
+      if (sym && opts.isKnown(sym)) return sym;
+    }
+    const typed = fn.returnType ? this.resolveSym(fn.returnType, b.fnScope, opts, depth + 1) : null;
+    if (typed && opts.isKnown(typed)) return typed;
+    return null;
   }
 
   /** Keys of a dict/object literal, following names, `**spread`/`...spread` and later `d["k"] = v`. */
@@ -212,17 +252,17 @@ export class Resolver {
     }
     for (const key of rest) {
       if (!cur) return null;
-      cur = this.member(cur, key, objectArgs);
+      cur = this.field(cur, key, objectArgs);
     }
     return cur;
   }
 
   /** `x.key` where x is a dict/object literal, a config call (`GenerateContentConfig(k=…)`), or a JSON.stringify/json.dumps of one. */
-  private member(loc: Located, key: string, objectArgs: boolean): Located | null {
+  field(loc: Located, key: string, objectArgs: boolean): Located | null {
     const { expr, scope } = this.deref(loc.expr, loc.scope);
     if (expr.k === 'call') {
       const callee = this.textOf(expr.callee);
-      if (/(^|\.)(stringify|dumps)$/.test(callee) && expr.args[0]) return this.member({ expr: expr.args[0].value, scope }, key, objectArgs);
+      if (/(^|\.)(stringify|dumps)$/.test(callee) && expr.args[0]) return this.field({ expr: expr.args[0].value, scope }, key, objectArgs);
       if (!(expr.callee.k === 'name' && expr.callee.name === 'dict')) return this.argAt(expr, scope, key, objectArgs || expr.isNew);
     }
     return this.dictEntries(expr, scope).get(key) ?? null;

@@ -51,10 +51,13 @@ export interface LoopContext {
 }
 
 export interface OutputBound {
-  /** The parameter as written (`max_tokens`, `config.max_output_tokens`); null when absent. */
-  param: string | null;
+  /** The parameter as written (`max_tokens`, `config.max_output_tokens`). */
+  param: string;
+  /** The literal bound; null when dynamic. */
   value: number | null;
   expression: string | null;
+  /** A dynamic bound's visible fallback (`int(os.getenv("MAX", "512"))`). */
+  default?: number | null;
 }
 
 export interface CallSite {

@@ -37,7 +37,7 @@ class Lowerer {
   private nextCallId = 0;
 
   run(root: SyntaxNode): FileIR {
-    const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: span(root), params: [], decorators: [] });
+    const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: span(root), params: [], decorators: [], returns: [] });
     this.collectSyntaxErrors(root);
     this.visitChildren(root, { scope: module, loops: [], tries: [], enclosingCalls: [] }, 0);
     return this.ir;
@@ -90,6 +90,11 @@ class Lowerer {
       case 'as_pattern':
         this.bindWithTarget(node, ctx);
         break;
+      case 'return_statement': {
+        const value = node.namedChildren[0];
+        if (value) this.ir.scopes[ctx.scope].returns.push(this.expr(value));
+        break;
+      }
     }
     if (COMPREHENSIONS.has(node.type)) return this.visitComprehension(node, ctx, depth);
     this.visitChildren(node, ctx, depth);
@@ -135,7 +140,7 @@ class Lowerer {
       const object = left.childForFieldName('object');
       const attr = left.childForFieldName('attribute')?.text ?? '';
       if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
-        this.ir.bindings.push({ kind: 'member', scope: this.classScopeOf(ctx.scope), name: attr, value, at });
+        this.ir.bindings.push({ kind: 'member', scope: this.classScopeOf(ctx.scope), name: attr, value, at, valueScope: ctx.scope });
       } else if (object?.type === 'identifier') {
         this.ir.bindings.push({ kind: 'setkey', scope: ctx.scope, name: object.text, key: attr, value, at });
       }
@@ -195,6 +200,7 @@ class Lowerer {
       span: span(node),
       params: [],
       decorators: [],
+      returns: [],
     });
     const body = node.childForFieldName('body');
     if (!body) return;
@@ -206,21 +212,26 @@ class Lowerer {
       const right = assign?.childForFieldName('right') ?? null;
       const type = assign?.childForFieldName('type') ?? null;
       const value = right ? this.expr(right) : type ? this.typedInstance(type) : null;
-      if (assign && left?.type === 'identifier' && value) this.ir.bindings.push({ kind: 'member', scope, name: left.text, value, at: assign.startIndex });
+      if (assign && left?.type === 'identifier' && value) this.ir.bindings.push({ kind: 'member', scope, name: left.text, value, at: assign.startIndex, valueScope: scope });
     }
     this.visitChildren(body, inner, depth);
   }
 
   private visitFunction(node: SyntaxNode, ctx: Context, decorators: Expr[], depth: number): void {
     const params: Param[] = [];
+    const name = node.childForFieldName('name')?.text ?? '<function>';
+    const returnType = node.childForFieldName('return_type');
     const scope = this.addScope({
       kind: 'function',
-      name: node.childForFieldName('name')?.text ?? '<function>',
+      name,
       parent: ctx.scope,
       span: span(node),
       params,
       decorators,
+      returns: [],
+      returnType: (returnType && this.typedInstance(returnType)) ?? undefined,
     });
+    this.ir.bindings.push({ kind: 'function', scope: ctx.scope, name, fnScope: scope, at: node.startIndex });
     this.collectParams(node.childForFieldName('parameters'), params, scope);
     const body = node.childForFieldName('body');
     if (body) this.visitChildren(body, { scope, loops: [], tries: [], enclosingCalls: [] }, depth);
@@ -243,10 +254,12 @@ class Lowerer {
   /** A lambda passed as an argument runs where the call is, so it keeps the loops and try blocks around it. */
   private visitLambda(node: SyntaxNode, ctx: Context, depth: number): void {
     const params: Param[] = [];
-    const scope = this.addScope({ kind: 'function', name: '<lambda>', parent: ctx.scope, span: span(node), params, decorators: [] });
+    const scope = this.addScope({ kind: 'function', name: '<lambda>', parent: ctx.scope, span: span(node), params, decorators: [], returns: [] });
     this.collectParams(node.childForFieldName('parameters'), params, scope);
     const body = node.childForFieldName('body');
-    if (body) this.visit(body, { ...ctx, scope }, depth + 1);
+    if (!body) return;
+    this.ir.scopes[scope].returns.push(this.expr(body));
+    this.visit(body, { ...ctx, scope }, depth + 1);
   }
 
   private visitLoop(node: SyntaxNode, ctx: Context, depth: number): void {
@@ -327,7 +340,20 @@ class Lowerer {
     const fn = node.childForFieldName('function');
     if (fn) this.visit(fn, ctx, depth + 1);
     const args = node.childForFieldName('arguments');
-    if (args) this.visitChildren(args, { ...ctx, enclosingCalls: [call, ...ctx.enclosingCalls] }, depth);
+    if (!args) return;
+    const argCtx = { ...ctx, enclosingCalls: [call, ...ctx.enclosingCalls] };
+    // `map(lambda t: llm(t), texts)`, `executor.map(fn, items)`: the callback runs once per item.
+    const mapped = fn && /(^|\.)(map|imap|imap_unordered|starmap|filter)$/.test(fn.text) ? args.namedChildren[0] : null;
+    for (const a of args.namedChildren) {
+      if (!a) continue;
+      if (mapped && a.id === mapped.id && a.type === 'lambda') {
+        const iterable = args.namedChildren[1] ?? null;
+        const loop: Loop = { kind: 'callback', span: span(node), infinite: false, hasExit: false, tripCount: iterable ? tripCount(this.expr(iterable)) : null, iterable: iterable?.text ?? null, header: null };
+        this.visit(a, { ...argCtx, loops: [loop, ...ctx.loops] }, depth + 1);
+      } else {
+        this.visit(a, argCtx, depth + 1);
+      }
+    }
   }
 
   private expr(node: SyntaxNode): Expr {
@@ -400,6 +426,10 @@ class Lowerer {
           left: this.sub(node.childForFieldName('left'), d),
           right: this.sub(node.childForFieldName('right'), d),
         };
+      case 'conditional_expression': {
+        const [whenTrue, , whenFalse] = node.namedChildren;
+        return { k: 'binop', span: s, op: '?:', left: this.sub(whenTrue ?? null, d), right: this.sub(whenFalse ?? null, d) };
+      }
       case 'boolean_operator':
         return {
           k: 'binop',

@@ -53,7 +53,7 @@ class Lowerer {
         message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
       });
     }
-    const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: this.span(this.sf), params: [], decorators: [] });
+    const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: this.span(this.sf), params: [], decorators: [], returns: [] });
     const ctx: Context = { scope: module, loops: [], tries: [], enclosingCalls: [] };
     this.sf.statements.forEach((s) => this.visit(s, ctx));
     return this.ir;
@@ -73,9 +73,11 @@ class Lowerer {
     if (ts.isVariableDeclaration(node)) this.bindVariable(node, ctx);
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.bindAssignment(node, ctx);
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.visitClass(node, ctx);
+    if (ts.isEnumDeclaration(node)) return this.bindEnum(node, ctx);
     if (isFunctionLike(node)) return this.visitFunction(node, ctx, false);
     if (isLoop(node)) return this.visitLoop(node, ctx);
     if (ts.isTryStatement(node)) return this.visitTry(node, ctx);
+    if (ts.isReturnStatement(node) && node.expression) this.ir.scopes[ctx.scope].returns.push(this.expr(node.expression));
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) return this.visitCall(node, ctx);
     ts.forEachChild(node, (child) => this.visit(child, ctx));
   }
@@ -126,13 +128,16 @@ class Lowerer {
     }
   }
 
+  private typedCall(type: ts.TypeReferenceNode): CallExpr {
+    return { k: 'call', span: this.span(type), callee: this.entityName(type.typeName), args: [], isNew: true, callId: -1 };
+  }
+
   /** `client: OpenAI` with no value: treat the name as an instance of the annotated class. */
   private bindTyped(name: string, type: ts.TypeNode, scope: number, at: number, kind: 'assign' | 'member'): void {
     if (!ts.isTypeReferenceNode(type)) return;
-    const callee = this.entityName(type.typeName);
-    const value: CallExpr = { k: 'call', span: this.span(type), callee, args: [], isNew: true, callId: -1 };
+    const value = this.typedCall(type);
     if (kind === 'assign') this.ir.bindings.push({ kind, scope, name, value, at });
-    else this.ir.bindings.push({ kind, scope, name, value, at });
+    else this.ir.bindings.push({ kind, scope, name, value, at, valueScope: scope });
   }
 
   private entityName(name: ts.EntityName): Expr {
@@ -149,7 +154,7 @@ class Lowerer {
       return;
     }
     if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
-      this.ir.bindings.push({ kind: 'member', scope: this.classScopeOf(ctx.scope), name: target.name.text, value, at });
+      this.ir.bindings.push({ kind: 'member', scope: this.classScopeOf(ctx.scope), name: target.name.text, value, at, valueScope: ctx.scope });
       return;
     }
     const key = propertyKey(target);
@@ -166,6 +171,14 @@ class Lowerer {
     return scope;
   }
 
+  /** `enum Models { Fast = 'gpt-4o-mini' }`: `Models.Fast` reads like a constant object's key. */
+  private bindEnum(node: ts.EnumDeclaration, ctx: Context): void {
+    const entries = node.members.flatMap((m) =>
+      ts.isIdentifier(m.name) && m.initializer ? [{ key: m.name.text, value: this.expr(m.initializer), keySpan: this.span(m.name) }] : [],
+    );
+    this.ir.bindings.push({ kind: 'assign', scope: ctx.scope, name: node.name.text, value: { k: 'dict', span: this.span(node), entries }, at: node.getStart(this.sf) });
+  }
+
   private visitClass(node: ts.ClassLikeDeclaration, ctx: Context): void {
     const scope = this.addScope({
       kind: 'class',
@@ -174,37 +187,56 @@ class Lowerer {
       span: this.span(node),
       params: [],
       decorators: [],
+      returns: [],
     });
     const inner: Context = { scope, loops: [], tries: [], enclosingCalls: [] };
     for (const member of node.members) {
       if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) {
         const at = member.getStart(this.sf);
         if (member.initializer) {
-          this.ir.bindings.push({ kind: 'member', scope, name: member.name.text, value: this.expr(member.initializer), at });
+          this.ir.bindings.push({ kind: 'member', scope, name: member.name.text, value: this.expr(member.initializer), at, valueScope: scope });
         } else if (member.type) {
           this.bindTyped(member.name.text, member.type, scope, at, 'member');
         }
       }
-      if (ts.isConstructorDeclaration(member)) {
-        for (const p of member.parameters) {
-          const isProperty = ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword);
-          if (isProperty && ts.isIdentifier(p.name) && p.type) this.bindTyped(p.name.text, p.type, scope, p.getStart(this.sf), 'member');
-        }
-      }
+      const scopesBefore = this.ir.scopes.length;
       this.visit(member, inner);
+      if (ts.isConstructorDeclaration(member)) this.bindParameterProperties(member, scope, scopesBefore);
+    }
+  }
+
+  /** `constructor(private client: OpenAI, private model = 'gpt-4o-mini')`: `this.client`, `this.model`. */
+  private bindParameterProperties(ctor: ts.ConstructorDeclaration, classScope: number, ctorScope: number): void {
+    for (const p of ctor.parameters) {
+      const isProperty = ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword);
+      if (!isProperty || !ts.isIdentifier(p.name)) continue;
+      const at = p.getStart(this.sf);
+      if (p.initializer) {
+        // The caller may pass another value: the default is a fallback, read through the parameter.
+        const value: Expr = { k: 'name', span: this.span(p.name), name: p.name.text };
+        this.ir.bindings.push({ kind: 'member', scope: classScope, name: p.name.text, value, at, valueScope: ctorScope });
+      } else if (p.type) {
+        this.bindTyped(p.name.text, p.type, classScope, at, 'member');
+      }
     }
   }
 
   private visitFunction(node: ts.SignatureDeclaration, ctx: Context, inline: boolean): void {
     const params: Param[] = [];
+    const name = functionName(node);
     const scope = this.addScope({
       kind: 'function',
-      name: functionName(node),
+      name,
       parent: ctx.scope,
       span: this.span(node),
       params,
       decorators: (ts.canHaveDecorators(node) ? ts.getDecorators(node) ?? [] : []).map((d) => this.expr(d.expression)),
+      returns: [],
+      returnType: node.type && ts.isTypeReferenceNode(node.type) ? this.typedCall(node.type) : undefined,
     });
+    if (!name.startsWith('<')) this.ir.bindings.push({ kind: 'function', scope: ctx.scope, name, fnScope: scope, at: node.getStart(this.sf) });
+    const bodyNode = (node as ts.FunctionLikeDeclaration).body;
+    if (bodyNode && !ts.isBlock(bodyNode)) this.ir.scopes[scope].returns.push(this.expr(bodyNode));
     for (const p of node.parameters) {
       if (!ts.isIdentifier(p.name)) continue;
       params.push({ name: p.name.text, default: p.initializer ? this.expr(p.initializer) : undefined });
@@ -357,6 +389,9 @@ class Lowerer {
     }
     if (ts.isBinaryExpression(node)) {
       return { k: 'binop', span, op: node.operatorToken.getText(this.sf), left: this.expr(node.left), right: this.expr(node.right) };
+    }
+    if (ts.isConditionalExpression(node)) {
+      return { k: 'binop', span, op: '?:', left: this.expr(node.whenTrue), right: this.expr(node.whenFalse) };
     }
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
       // The body is lowered by the walk; the expression only needs to say "a function".
