@@ -94,31 +94,16 @@ function toCallSites(extracted: ExtractedCall[], ir: FileIR, path: string, engin
     const ordinal = (ordinals.get(functionName) ?? 0) + 1;
     ordinals.set(functionName, ordinal);
     const { price: _price, ...estimate } = estimateCall(c, engine.prices, settings);
+    const { info, ...facts } = c;
     return {
+      ...facts,
       id: `${path}::${functionName}#${ordinal}`,
       file: path,
-      cell: cellOf(result, c.info.expr.span.start),
-      span: c.info.expr.span,
-      provider: c.provider,
-      modelProvider: c.modelProvider,
-      api: c.api,
-      kind: c.kind,
-      heuristic: c.heuristic,
-      model: c.model,
-      maxOutputTokens: c.maxOutputTokens,
-      outputParams: c.outputParams,
-      boundFromReceiver: c.boundFromReceiver,
-      opaqueArgs: c.opaqueArgs,
-      outputRequired: c.outputRequired,
-      retry: c.retry,
-      timeout: c.timeout,
-      streaming: c.streaming,
-      n: c.n,
-      loops: c.loops,
-      prompt: c.prompt,
+      cell: cellOf(result, info.expr.span.start),
+      span: info.expr.span,
       functionName,
       estimate,
-      call: c.info.expr,
+      call: info.expr,
     } satisfies CallSite;
   });
 }

@@ -2,34 +2,17 @@
  * Call-site extraction: matches every call in the FileIR against the SDK catalogue and reads
  * what cost and reliability depend on — model, output bound, prompt, retries, timeout, loops.
  */
-import type { CallKind, Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
+import type { Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
 import type { CallInfo, Expr, FileIR, Loop } from './ir';
 import { PromptReader } from './prompt';
 import { Located, ResolveOptions, Resolver, Sym, SymPart, symKey } from './resolve';
-import type { LoopContext, OutputBound, PromptPart, RetryInfo, TimeoutInfo, Value } from './types';
+import type { CallFacts, LoopContext, PromptPart, RetryInfo, TimeoutInfo, Value } from './types';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
 
 /** A call site before estimation. */
-export interface ExtractedCall {
+export interface ExtractedCall extends CallFacts {
   info: CallInfo;
-  provider: Provider;
-  modelProvider: Provider;
-  api: string;
-  kind: CallKind;
-  heuristic: boolean;
-  model: Value<string>;
-  maxOutputTokens: OutputBound | null;
-  outputParams: string[];
-  boundFromReceiver: boolean;
-  opaqueArgs: boolean;
-  outputRequired: boolean;
-  retry: RetryInfo;
-  timeout: TimeoutInfo;
-  streaming: boolean;
-  n: number | null;
-  loops: LoopContext[];
-  prompt: PromptPart[];
 }
 
 /** Where a method's params are read from: the call's own arguments, or a dict body (raw HTTP). */

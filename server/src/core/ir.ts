@@ -115,6 +115,18 @@ export interface CallInfo {
   awaited: boolean;
 }
 
+/** What the lowerers carry down the tree: the scope, and the loops, try blocks and calls around a node. */
+export interface LowerContext {
+  scope: number;
+  loops: Loop[];
+  tries: TryContext[];
+  enclosingCalls: Array<Extract<Expr, { k: 'call' }>>;
+}
+
+export function callInfo(expr: Extract<Expr, { k: 'call' }>, ctx: LowerContext, awaited: boolean): CallInfo {
+  return { expr, scope: ctx.scope, loops: ctx.loops, tries: ctx.tries, enclosingCalls: ctx.enclosingCalls, awaited };
+}
+
 export interface FileIR {
   language: 'python' | 'typescript';
   scopes: Scope[];

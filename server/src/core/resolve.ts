@@ -298,26 +298,9 @@ export class Resolver {
         }
         return { value: null, expression };
       }
-      case 'name': {
-        const b = this.lookup(e.name, scope, e.span.start);
-        if (b && 'kind' in b && b.kind === 'assign') {
-          const v = this.stringValue(b.value, b.scope, depth + 1);
-          return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
-        }
-        if (b && !('kind' in b) && b.default) {
-          const d = this.stringValue(b.default, scope, depth + 1);
-          return { value: null, expression, default: d.value ?? d.default ?? null };
-        }
-        return { value: null, expression };
-      }
-      case 'attr': {
-        const d = this.deref(e, scope, depth + 1);
-        if (d.expr !== e) {
-          const v = this.stringValue(d.expr, d.scope, depth + 1);
-          return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
-        }
-        return { value: null, expression };
-      }
+      case 'name':
+      case 'attr':
+        return this.followed(e, scope, depth, (x, sc, d) => this.stringValue(x, sc, d));
       case 'call': {
         const def = envDefault(e, this);
         if (def !== undefined) {
@@ -331,28 +314,34 @@ export class Resolver {
     }
   }
 
+  /**
+   * A name or attribute's value: through its assignment (a constant, `self.x = …`, `CONFIG.key`),
+   * or, for a parameter, its default as the fallback of a dynamic value.
+   */
+  private followed<T>(e: Expr, scope: number, depth: number, evaluate: (e: Expr, scope: number, depth: number) => Value<T>): Value<T> {
+    const expression = this.textOf(e);
+    if (e.k === 'name') {
+      const b = this.lookup(e.name, scope, e.span.start);
+      if (b && !('kind' in b) && b.default) {
+        const d = evaluate(b.default, scope, depth + 1);
+        return { value: null, expression, default: d.value ?? d.default ?? null };
+      }
+    }
+    const d = this.deref(e, scope, depth + 1);
+    if (d.expr === e) return { value: null, expression };
+    const v = evaluate(d.expr, d.scope, depth + 1);
+    return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
+  }
+
   numberValue(e: Expr, scope: number, depth = 0): Value<number> {
     const expression = this.textOf(e);
     if (depth > MAX_DEPTH) return { value: null, expression };
     switch (e.k) {
       case 'num':
         return { value: e.value, expression: null };
-      case 'name': {
-        const b = this.lookup(e.name, scope, e.span.start);
-        if (b && 'kind' in b && b.kind === 'assign') {
-          const v = this.numberValue(b.value, b.scope, depth + 1);
-          return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
-        }
-        if (b && !('kind' in b) && b.default) {
-          const d = this.numberValue(b.default, scope, depth + 1);
-          return { value: null, expression, default: d.value ?? d.default ?? null };
-        }
-        return { value: null, expression };
-      }
-      case 'attr': {
-        const d = this.deref(e, scope, depth + 1);
-        return d.expr !== e ? this.numberValue(d.expr, d.scope, depth + 1) : { value: null, expression };
-      }
+      case 'name':
+      case 'attr':
+        return this.followed(e, scope, depth, (x, sc, d) => this.numberValue(x, sc, d));
       case 'binop': {
         const l = this.numberValue(e.left, scope, depth + 1);
         const r = this.numberValue(e.right, scope, depth + 1);

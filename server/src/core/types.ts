@@ -60,12 +60,8 @@ export interface OutputBound {
   default?: number | null;
 }
 
-export interface CallSite {
-  id: string;
-  file: string;
-  /** Notebooks: index of the cell in the notebook's `cells` array. */
-  cell: number | null;
-  span: Span;
+/** What extraction reads off a call: the SDK, the model, the bound, the prompt, retries and loops. */
+export interface CallFacts {
   provider: Provider;
   /** Whose models and prices apply (LangChain `ChatAnthropic` → anthropic). */
   modelProvider: Provider;
@@ -89,6 +85,14 @@ export interface CallSite {
   n: number | null;
   loops: LoopContext[];
   prompt: PromptPart[];
+}
+
+export interface CallSite extends CallFacts {
+  id: string;
+  file: string;
+  /** Notebooks: index of the cell in the notebook's `cells` array. */
+  cell: number | null;
+  span: Span;
   /** Enclosing function, qualified (`Summarizer.run`), or `<module>`. */
   functionName: string;
   estimate: Estimate;

@@ -6,16 +6,10 @@
  * nodes, which we report and step over.
  */
 import type { Node as SyntaxNode, Parser } from 'web-tree-sitter';
-import type { Arg, CallInfo, DictEntry, Expr, FileIR, Loop, Param, Scope, Span, TryContext } from '../ir';
+import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerContext, type Loop, type Param, type Scope, type Span, type TryContext } from '../ir';
 
-type CallExpr = Extract<Expr, { k: 'call' }>;
 
-interface Context {
-  scope: number;
-  loops: Loop[];
-  tries: TryContext[];
-  enclosingCalls: CallExpr[];
-}
+type Context = LowerContext;
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** Deeply nested input (thousands of brackets) must not overflow the stack. */
@@ -329,14 +323,7 @@ class Lowerer {
     const call = this.expr(node);
     if (call.k !== 'call') return;
     const parent = node.parent;
-    this.ir.calls.push({
-      expr: call,
-      scope: ctx.scope,
-      loops: ctx.loops,
-      tries: ctx.tries,
-      enclosingCalls: ctx.enclosingCalls,
-      awaited: parent?.type === 'await',
-    } satisfies CallInfo);
+    this.ir.calls.push(callInfo(call, ctx, parent?.type === 'await'));
     const fn = node.childForFieldName('function');
     if (fn) this.visit(fn, ctx, depth + 1);
     const args = node.childForFieldName('arguments');

@@ -4,7 +4,7 @@
  * recover from syntax errors mid-edit with a partial tree.
  */
 import ts from 'typescript';
-import type { Arg, CallInfo, DictEntry, Expr, FileIR, Loop, Param, Scope, Span, TryContext } from '../ir';
+import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerContext, type Loop, type Param, type Scope, type Span, type TryContext } from '../ir';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
 
@@ -19,12 +19,7 @@ export function scriptKindFor(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-interface Context {
-  scope: number;
-  loops: Loop[];
-  tries: TryContext[];
-  enclosingCalls: CallExpr[];
-}
+type Context = LowerContext;
 
 /** The TypeScript parser recurses per nesting level and overflows the stack at about 700–800. */
 export const MAX_TS_NESTING = 500;
@@ -302,14 +297,7 @@ class Lowerer {
   private visitCall(node: ts.CallExpression | ts.NewExpression, ctx: Context): void {
     const call = this.expr(node) as CallExpr;
     const parent = skipParens(node.parent);
-    this.ir.calls.push({
-      expr: call,
-      scope: ctx.scope,
-      loops: ctx.loops,
-      tries: ctx.tries,
-      enclosingCalls: ctx.enclosingCalls,
-      awaited: parent !== undefined && ts.isAwaitExpression(parent),
-    } satisfies CallInfo);
+    this.ir.calls.push(callInfo(call, ctx, parent !== undefined && ts.isAwaitExpression(parent)));
     this.visit(node.expression, ctx);
     const callback = this.callbackLoop(node);
     const argCtx: Context = { ...ctx, enclosingCalls: [call, ...ctx.enclosingCalls] };
