@@ -12,6 +12,7 @@ import { cellAt, readNotebook } from './languages/notebook';
 import { lowerPython } from './languages/python';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
+import { Resolver } from './resolve';
 import { RULES } from './rules/registry';
 import type { RuleContext } from './rules/types';
 import type { Settings } from './settings';
@@ -73,7 +74,7 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
     }
     const extracted = extractCalls(ir, text, engine.catalog.catalog);
     result.callSites = toCallSites(extracted, ir, file.path, engine, settings, result);
-    result.diagnostics = runRules(result.callSites, engine, settings, text, lang);
+    result.diagnostics = runRules(result.callSites, engine, settings, ir, text, file.path, lang, (offset) => cellOf(result, offset));
   } catch (err) {
     result.callSites = [];
     result.diagnostics = [];
@@ -103,7 +104,7 @@ function toCallSites(extracted: ExtractedCall[], ir: FileIR, path: string, engin
       span: info.expr.span,
       functionName,
       estimate,
-      call: info.expr,
+      info,
     } satisfies CallSite;
   });
 }
@@ -123,18 +124,23 @@ function qualifiedName(ir: FileIR, scope: number): string {
   return names.length ? names.join('.') : '<module>';
 }
 
-function runRules(sites: CallSite[], engine: Engine, settings: Settings, text: string, language: 'python' | 'typescript'): Diagnostic[] {
+function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, text: string, path: string, language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const resolver = new Resolver(ir, text);
   for (const rule of RULES) {
-    const severity = settings.rules[rule.id] ?? rule.defaultSeverity;
+    const severity = settings.rules[rule.id] ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
     if (severity === 'off') continue;
+    const options: Record<string, unknown> = {};
+    for (const [k, o] of Object.entries(rule.options ?? {})) options[k] = settings.ruleOptions[rule.id]?.[k] ?? o.default;
+    const base = { settings, options, text, path, language, prices: engine.prices, ir, resolver, sites };
+    if (rule.checkFile) {
+      rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity, cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
+    }
+    if (!rule.checkCallSite) continue;
     for (const site of sites) {
       const ctx: RuleContext = {
-        settings,
-        prices: engine.prices,
-        text,
-        language,
-        report: (d) => out.push({ ...d, rule: rule.id, severity, cell: site.cell, callSiteId: site.id, fix: d.fix ?? null }),
+        ...base,
+        report: (d) => out.push({ ...d, rule: rule.id, severity, cell: site.cell, callSiteId: d.callSiteId ?? site.id, fix: d.fix ?? null }),
       };
       rule.checkCallSite(site, ctx);
     }

@@ -168,6 +168,10 @@ export interface Catalog {
   indirectCalls: IndirectCallSpec[];
   /** Modules of test doubles: a receiver built from them is never an LLM call (`MagicMock()`, `jest.fn()`). */
   mockModules: string[];
+  /** Where a sampling temperature is set, whatever the SDK (`temperature`, `config.temperature`, …). */
+  temperatureParams: string[];
+  /** Params that ask for structured output (`response_format`, `config.response_schema`, `schema`, …). */
+  structuredOutputParams: string[];
   sdks: SdkSpec[];
   http: Array<{ language: Language; markers: string[]; clients: HttpClientSpec[] }>;
   endpoints: EndpointSpec[];

@@ -30,6 +30,8 @@ interface Match {
   timeoutSpec: TimeoutSpec;
   heuristic: boolean;
   retryWrapped: string | null;
+  /** A `with_structured_output(...)` on the receiver. */
+  structured?: string | null;
   modelOverride?: Value<string>;
 }
 
@@ -168,27 +170,29 @@ class Extractor {
   }
 
   /** Drops `with_raw_response`, `beta`, `aio`, passthroughs; keeps `with_options(...)` as option layers. */
-  private normalise(parts: SymPart[]): { parts: SymPart[]; options: ArgSource[]; retryWrapped: string | null } {
+  private normalise(parts: SymPart[]): { parts: SymPart[]; options: ArgSource[]; retryWrapped: string | null; structured: string | null } {
     const kept: SymPart[] = [];
     const options: ArgSource[] = [];
     let retryWrapped: string | null = null;
+    let structured: string | null = null;
     parts.forEach((p, i) => {
       if (i > 0 && this.catalog.transparentSegments.includes(p.name) && !p.call) return;
       if (i > 0 && this.catalog.optionSegments.includes(p.name) && p.call) {
         options.unshift({ call: p.call, scope: p.scope ?? 0, objectArgs: this.objectArgs });
       } else if (i > 0 && this.catalog.passthroughMethods.includes(p.name) && p.call && i < parts.length - 1) {
         if (/retry/i.test(p.name)) retryWrapped = `.${p.name}()`;
+        if (/structured/i.test(p.name)) structured = `.${p.name}()`;
       } else {
         kept.push(p);
       }
     });
-    return { parts: kept, options, retryWrapped };
+    return { parts: kept, options, retryWrapped, structured };
   }
 
   private matchSym(sym: Sym, info: CallInfo): Match | null {
-    const { parts, options, retryWrapped } = this.normalise(sym.parts);
+    const { parts, options, retryWrapped, structured } = this.normalise(sym.parts);
     const key = symKey(parts);
-    const base = { args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs } as ArgSource, heuristic: false, retryWrapped };
+    const base = { args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs } as ArgSource, heuristic: false, retryWrapped, structured };
 
     const fn = this.idx.functions.get(key);
     if (fn) return { ...base, sdk: fn.sdk, provider: fn.sdk.provider, modelProvider: fn.sdk.provider, method: fn.method, layers: options, retrySpec: fn.method.retry ?? fn.sdk.retry, timeoutSpec: fn.method.timeout ?? fn.sdk.timeout };
@@ -206,7 +210,8 @@ class Extractor {
         const c = parts[j].call;
         if (c) layers.push({ call: c, scope: parts[j].scope ?? 0, objectArgs: this.objectArgs });
       }
-      return this.clientMatch(found.sdk, found.client, method, info, layers, retryWrapped);
+      const m = this.clientMatch(found.sdk, found.client, method, info, layers, retryWrapped);
+      return m && { ...m, structured };
     }
 
     for (const [mk, sdk] of this.idx.moduleClients) {
@@ -446,6 +451,8 @@ class Extractor {
       n: nHit ? this.r.numberValue(nHit.loc.expr, nHit.loc.scope).value : null,
       loops: info.loops.filter((l) => !this.isRetryLoop(l, info)).map(loopContext),
       prompt: this.readPrompt(m),
+      temperature: this.readTemperature(m),
+      structuredOutput: this.readStructured(m),
     };
   }
 
@@ -495,6 +502,23 @@ class Extractor {
       if (found?.client.factory) return found.client;
     }
     return null;
+  }
+
+  private readTemperature(m: Match): Value<number> | null {
+    const hit = this.firstMatchParam(m, this.catalog.temperatureParams);
+    return hit ? this.r.numberValue(hit.loc.expr, hit.loc.scope) : null;
+  }
+
+  private readStructured(m: Match): string | null {
+    if (m.structured) return m.structured;
+    if (/\.parse$|Object$/.test(m.method.api)) return `${m.method.api}()`;
+    const hit = this.firstMatchParam(m, this.catalog.structuredOutputParams);
+    if (!hit) return null;
+    // `response_format={"type": "text"}` asks for nothing structured.
+    const d = this.r.deref(hit.loc.expr, hit.loc.scope);
+    const type = d.expr.k === 'dict' ? this.r.dictEntries(d.expr, d.scope).get('type') : undefined;
+    if (type && this.r.stringValue(type.expr, type.scope).value === 'text') return null;
+    return hit.path;
   }
 
   private readStreaming(m: Match): boolean {

@@ -11,8 +11,12 @@ export interface Settings {
   placeholderTokens: number;
   /** Output tokens assumed per call when the response length is unknown (bounded by the output bound). */
   expectedOutputTokens: number;
-  /** Per-rule severity overrides; rules not listed use their default. */
+  /** `recommended` (the default) or `strict`: which default severity each rule has. */
+  preset: 'recommended' | 'strict';
+  /** Per-rule severity overrides; rules not listed use their preset's severity. */
   rules: Record<string, RuleSeverity>;
+  /** Per-rule options (see each rule's docs). */
+  ruleOptions: Record<string, Record<string, unknown>>;
   /** Value a fix writes for a missing output bound. */
   defaultMaxOutputTokens: number;
 }
@@ -20,6 +24,8 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   placeholderTokens: 250,
   expectedOutputTokens: 300,
+  preset: 'recommended',
   rules: {},
+  ruleOptions: {},
   defaultMaxOutputTokens: 1024,
 };

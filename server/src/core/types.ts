@@ -4,7 +4,7 @@
  * columns, the LSP 0-based positions.
  */
 import type { CallKind, Provider } from './catalog';
-import type { Expr, Span } from './ir';
+import type { CallInfo, Span } from './ir';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -85,6 +85,10 @@ export interface CallFacts {
   n: number | null;
   loops: LoopContext[];
   prompt: PromptPart[];
+  /** The sampling temperature, or null when left to the provider's default. */
+  temperature: Value<number> | null;
+  /** What asks for structured output (`response_format`, `.parse()`, `with_structured_output`), or null. */
+  structuredOutput: string | null;
 }
 
 export interface CallSite extends CallFacts {
@@ -96,8 +100,8 @@ export interface CallSite extends CallFacts {
   /** Enclosing function, qualified (`Summarizer.run`), or `<module>`. */
   functionName: string;
   estimate: Estimate;
-  /** The call expression in the IR, for rules that need to look at the arguments. */
-  call: Extract<Expr, { k: 'call' }>;
+  /** The call in the IR (its expression, scope, loops, try blocks and enclosing calls), for rules. */
+  info: CallInfo;
 }
 
 export interface TokenCount {

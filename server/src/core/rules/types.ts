@@ -1,4 +1,6 @@
+import type { FileIR } from '../ir';
 import type { Prices } from '../pricing';
+import type { Resolver } from '../resolve';
 import type { RuleSeverity, Settings } from '../settings';
 import type { CallSite, Diagnostic, Fix } from '../types';
 
@@ -22,12 +24,28 @@ export interface RuleDocs {
   options: string;
 }
 
+export type Report = Omit<Diagnostic, 'rule' | 'severity' | 'cell' | 'callSiteId' | 'fix'> & { fix?: Fix | null; callSiteId?: string | null };
+
 export interface RuleContext {
   settings: Settings;
+  /** This rule's options: its declared defaults overridden by configuration. */
+  options: Record<string, unknown>;
+  /** The analysed text (for notebooks, the joined code cells) and its language. */
   text: string;
+  path: string;
   language: 'python' | 'typescript';
   prices: Prices;
-  report(d: Omit<Diagnostic, 'rule' | 'severity' | 'cell' | 'callSiteId' | 'fix'> & { fix?: Fix | null }): void;
+  /** The file's IR and name resolution, for rules that look beyond the call's own arguments. */
+  ir: FileIR;
+  resolver: Resolver;
+  /** Every call site in the file. */
+  sites: readonly CallSite[];
+  report(d: Report): void;
+}
+
+export interface RuleOption {
+  default: string | number | boolean | string[];
+  description: string;
 }
 
 export interface RuleDefinition {
@@ -39,5 +57,9 @@ export interface RuleDefinition {
   strictSeverity: RuleSeverity;
   fixSafety: 'none' | 'safe' | 'unsafe';
   docs: RuleDocs;
-  checkCallSite(site: CallSite, ctx: RuleContext): void;
+  options?: Record<string, RuleOption>;
+  /** Called once per call site; diagnostics default to the site's span and id. */
+  checkCallSite?(site: CallSite, ctx: RuleContext): void;
+  /** Called once per file, for rules that are not about one call (hard-coded keys, JSON parsing of results). */
+  checkFile?(ctx: RuleContext): void;
 }

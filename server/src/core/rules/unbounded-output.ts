@@ -43,7 +43,7 @@ export const unboundedOutput: RuleDefinition = {
       ? `\`${site.api}\` has no \`${param}\`: the API requires it and rejects the request.`
       : `\`${site.api}\` has no output-token bound (\`${param}\`): its worst case is the model's maximum output, ${worstText}.`;
     const value = String(ctx.settings.defaultMaxOutputTokens);
-    const edit = !param.includes('.') && !site.boundFromReceiver ? addArgument(ctx.text, site.call, ctx.language, param, value) : null;
+    const edit = !param.includes('.') && !site.boundFromReceiver ? addArgument(ctx.text, site.info.expr, ctx.language, param, value) : null;
     const written = ctx.language === 'python' ? `${param}=${value}` : `${param}: ${value}`;
     ctx.report({
       span: site.span,
