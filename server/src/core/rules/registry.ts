@@ -3,8 +3,20 @@ import { missingRetry } from './missing-retry';
 import type { RuleDefinition } from './types';
 import { unboundedOutput } from './unbounded-output';
 import { unknownModel } from './unknown-model';
+// imports: cost rules (group A)
+// imports: cost and correctness rules (group B)
+// imports: reliability rules (group C)
 
-export const RULES: readonly RuleDefinition[] = [unboundedOutput, unknownModel, missingRetry];
+export const RULES: readonly RuleDefinition[] = [
+  // cost
+  unboundedOutput,
+  // rules: group A
+  unknownModel,
+  // rules: group B
+  // reliability
+  missingRetry,
+  // rules: group C
+];
 
 export function findRule(id: string): RuleDefinition | undefined {
   return RULES.find((r) => r.id === id);
