@@ -4,7 +4,21 @@ export type Format = 'stylish' | 'json' | 'sarif' | 'github';
 const FORMATS: Format[] = ['stylish', 'json', 'sarif', 'github'];
 
 export type Command =
-  | { kind: 'check'; paths: string[]; format: Format; output: string | null; maxWarnings: number | null; quiet: boolean; color: boolean | null; maxFileBytes: number }
+  | {
+      kind: 'check';
+      paths: string[];
+      format: Format;
+      output: string | null;
+      maxWarnings: number | null;
+      quiet: boolean;
+      color: boolean | null;
+      maxFileBytes: number;
+      config: string | null;
+      preset: 'recommended' | 'strict' | null;
+      fix: boolean;
+      unsafeFixes: boolean;
+      reportUnusedDirectives: boolean;
+    }
   | { kind: 'explain'; rule: string | null }
   | { kind: 'help' }
   | { kind: 'version' };
@@ -23,11 +37,19 @@ Options for check:
   -o, --output <file>                      write the report to a file instead of stdout
   --max-warnings <n>                       exit 1 when there are more than n warnings
   --quiet                                  report errors only
+  -c, --config <file>                      use this config instead of the nearest one
+  --preset <recommended|strict>            override the config's preset
+  --fix                                    apply safe fixes to the files
+  --unsafe-fixes                           with --fix semantics, also apply unsafe fixes
+  --report-unused-disable-directives       report suppression comments that suppress nothing
   --max-file-size <bytes>                  skip larger files (default: 1048576)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
-warnings, 2 the run failed (bad arguments, unreadable config).`;
+warnings, 2 the run failed (bad arguments, invalid config).
+
+Configuration: the nearest llmlint.config.json, [tool.llmlint] in pyproject.toml, or an
+"llmlint" key in package.json, found by walking up from each file.`;
 
 export function parseArgs(argv: string[]): Command {
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { kind: 'help' };
@@ -38,7 +60,10 @@ export function parseArgs(argv: string[]): Command {
     return { kind: 'explain', rule: rest[0] ?? null };
   }
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
-  const cmd: Extract<Command, { kind: 'check' }> = { kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024 };
+  const cmd: Extract<Command, { kind: 'check' }> = {
+    kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
+    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = (): string => {
@@ -67,6 +92,26 @@ export function parseArgs(argv: string[]): Command {
         break;
       case '--quiet':
         cmd.quiet = true;
+        break;
+      case '-c':
+      case '--config':
+        cmd.config = value();
+        break;
+      case '--preset': {
+        const p = value();
+        if (p !== 'recommended' && p !== 'strict') throw new UsageError(`unknown preset "${p}" (expected recommended, strict)`);
+        cmd.preset = p;
+        break;
+      }
+      case '--fix':
+        cmd.fix = true;
+        break;
+      case '--unsafe-fixes':
+        cmd.fix = true;
+        cmd.unsafeFixes = true;
+        break;
+      case '--report-unused-disable-directives':
+        cmd.reportUnusedDirectives = true;
         break;
       case '--color':
         cmd.color = true;

@@ -8,8 +8,10 @@ import { statSync } from 'node:fs';
 import { analyzeFile, type Engine } from '../core/analyze';
 import { ruleMarkdown, rulesTable } from '../core/rules/docs';
 import { findRule, RULES } from '../core/rules/registry';
-import { DEFAULT_SETTINGS } from '../core/settings';
+import type { Settings } from '../core/settings';
+import { applyFixes } from '../core/fixes';
 import type { FileIssue, FileResult } from '../core/types';
+import { ConfigError, ConfigResolver } from '../node/config';
 import { discover } from '../node/discover';
 import { loadEngine, PRICE_TABLE } from '../node/engine';
 import { readSource } from '../node/source';
@@ -65,30 +67,64 @@ function explain(rule: string | null, io: CliIo): number {
   return 0;
 }
 
-export async function scan(paths: string[], cwd: string, maxFileBytes: number, engine?: Engine): Promise<JsonReport> {
+export interface ScanOptions {
+  maxFileBytes: number;
+  configFile?: string | null;
+  preset?: 'recommended' | 'strict' | null;
+  reportUnusedDirectives?: boolean;
+  /** Apply fixes: 'safe' ones, or 'unsafe' ones too. */
+  fix?: 'safe' | 'unsafe' | null;
+  engine?: Engine;
+}
+
+export interface ScanResult {
+  report: JsonReport;
+  /** Problems fixed and written back to disk. */
+  fixed: number;
+}
+
+/** Throws ConfigError when a configuration file is invalid. */
+export async function scan(paths: string[], cwd: string, options: ScanOptions): Promise<ScanResult> {
   const absolute = paths.map((p) => resolve(cwd, p));
   // Paths in the report are relative to the one directory scanned, or to the working directory.
   const root = absolute.length === 1 && isDirectory(absolute[0]) ? absolute[0] : cwd;
-  const loaded = engine ? { engine, pythonError: null } : await loadEngine();
-  const found = await discover(root, absolute, { maxFileBytes });
+  const loaded = options.engine ? { engine: options.engine, pythonError: null } : await loadEngine();
+  const configs = new ConfigResolver(options.configFile ? resolve(cwd, options.configFile) : null);
+  const found = await discover(root, absolute, { maxFileBytes: options.maxFileBytes });
   const results: FileResult[] = [];
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
   let bytes = 0;
+  let fixed = 0;
   for (const f of found.files) {
+    const config = configs.forFile(f.path);
+    if (!config.includes(f.path)) continue;
+    const settings: Settings = {
+      ...config.settings,
+      preset: options.preset ?? config.settings.preset,
+      reportUnusedDirectives: options.reportUnusedDirectives || config.settings.reportUnusedDirectives,
+    };
     const source = await readSource(f.path);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });
       continue;
     }
     bytes += f.size;
-    const result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, DEFAULT_SETTINGS);
+    let result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, settings);
+    if (options.fix && !result.cellOffsets) {
+      const applied = applyFixes(source.text, result.diagnostics, options.fix);
+      if (applied.count) {
+        await writeFile(f.path, applied.text);
+        fixed += applied.count;
+        result = analyzeFile({ path: f.rel, text: applied.text }, loaded.engine, settings);
+      }
+    }
     if (source.warning) result.warnings.unshift({ file: f.rel, message: source.warning });
     if (result.errors.length) errors.push(...result.errors);
     results.push(result);
   }
   if (loaded.pythonError) errors.push({ file: '(python grammar)', message: loaded.pythonError });
-  return buildReport({
+  const report = buildReport({
     root,
     pricing: { asOf: PRICE_TABLE.asOf, source: PRICE_TABLE.source },
     results,
@@ -97,6 +133,7 @@ export async function scan(paths: string[], cwd: string, maxFileBytes: number, e
     skipped,
     errors,
   });
+  return { report, fixed };
 }
 
 function isDirectory(p: string): boolean {
@@ -108,7 +145,22 @@ function isDirectory(p: string): boolean {
 }
 
 async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promise<number> {
-  const report = await scan(cmd.paths, io.cwd, cmd.maxFileBytes);
+  let scanned: ScanResult;
+  try {
+    scanned = await scan(cmd.paths, io.cwd, {
+      maxFileBytes: cmd.maxFileBytes,
+      configFile: cmd.config,
+      preset: cmd.preset,
+      reportUnusedDirectives: cmd.reportUnusedDirectives,
+      fix: cmd.unsafeFixes ? 'unsafe' : cmd.fix ? 'safe' : null,
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`llmlint: invalid configuration\n${err.message}\n`);
+    return 2;
+  }
+  const { report, fixed } = scanned;
+  if (fixed) io.stderr(`llmlint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);
   const color = cmd.color ?? (io.isTty && !process.env.NO_COLOR && !cmd.output);
   const text =
     cmd.format === 'json' ? JSON.stringify(report, null, 2) + '\n'

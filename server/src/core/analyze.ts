@@ -13,7 +13,9 @@ import { lowerPython } from './languages/python';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
 import { Resolver } from './resolve';
+import { LineIndex } from './position';
 import { RULES } from './rules/registry';
+import { applySuppressions, parseDirectives } from './suppressions';
 import type { RuleContext } from './rules/types';
 import type { Settings } from './settings';
 import type { CallSite, Diagnostic, FileResult } from './types';
@@ -74,13 +76,38 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
     }
     const extracted = extractCalls(ir, text, engine.catalog.catalog);
     result.callSites = toCallSites(extracted, ir, file.path, engine, settings, result);
-    result.diagnostics = runRules(result.callSites, engine, settings, ir, text, file.path, lang, (offset) => cellOf(result, offset));
+    const diagnostics = runRules(result.callSites, engine, settings, ir, text, file.path, lang, (offset) => cellOf(result, offset));
+    result.diagnostics = suppress(diagnostics, text, lang, settings, (offset) => cellOf(result, offset));
   } catch (err) {
     result.callSites = [];
     result.diagnostics = [];
     result.errors.push({ file: file.path, message: `could not be analysed: ${err instanceof Error ? err.message : String(err)}` });
   }
   return result;
+}
+
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+
+/** Drops suppressed diagnostics; with `reportUnusedDirectives`, reports comments that suppressed nothing. */
+function suppress(diagnostics: Diagnostic[], text: string, lang: 'python' | 'typescript', settings: Settings, cellAtOffset: (offset: number) => number | null): Diagnostic[] {
+  const directives = parseDirectives(text, lang);
+  if (!directives.length) return diagnostics;
+  const index = new LineIndex(text);
+  const { kept, unused } = applySuppressions(diagnostics, directives, (o) => index.position(o).line);
+  if (!settings.reportUnusedDirectives) return kept;
+  const known = new Set(RULES.map((r) => r.id));
+  const extra: Diagnostic[] = unused.map(({ directive, rule }) => ({
+    rule: UNUSED_SUPPRESSION,
+    severity: 'warning',
+    span: directive.span,
+    cell: cellAtOffset(directive.span.start),
+    message: rule && !known.has(rule) ? `Suppression names an unknown rule \`${rule}\`.` : `Unused suppression${rule ? ` for \`${rule}\`` : ''}: no such problem is reported here.`,
+    note: 'Stale suppressions hide the next real problem on this line.',
+    help: rule && !known.has(rule) ? `Check the rule id (\`llmlint explain\` lists them).` : 'Remove the comment, or the rule id from it.',
+    callSiteId: null,
+    fix: null,
+  }));
+  return [...kept, ...extra].sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
 }
 
 function lower(path: string, text: string, lang: 'python' | 'typescript', engine: Engine): FileIR | null {
@@ -94,7 +121,7 @@ function toCallSites(extracted: ExtractedCall[], ir: FileIR, path: string, engin
     const functionName = qualifiedName(ir, c.info.scope);
     const ordinal = (ordinals.get(functionName) ?? 0) + 1;
     ordinals.set(functionName, ordinal);
-    const { price: _price, ...estimate } = estimateCall(c, engine.prices, settings);
+    const { price: _price, ...estimate } = estimateCall(c, pricesFor(engine, settings), settings);
     const { info, ...facts } = c;
     return {
       ...facts,
@@ -107,6 +134,16 @@ function toCallSites(extracted: ExtractedCall[], ir: FileIR, path: string, engin
       info,
     } satisfies CallSite;
   });
+}
+
+const overridden = new WeakMap<object, Prices>();
+
+/** The price table with this resource's configured overrides (built once per overrides object). */
+export function pricesFor(engine: Engine, settings: Settings): Prices {
+  if (!Object.keys(settings.priceOverrides).length) return engine.prices;
+  let p = overridden.get(settings.priceOverrides);
+  if (!p) overridden.set(settings.priceOverrides, (p = engine.prices.withOverrides(settings.priceOverrides)));
+  return p;
 }
 
 function cellOf(result: FileResult, offset: number): number | null {
@@ -132,7 +169,7 @@ function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: Fil
     if (severity === 'off') continue;
     const options: Record<string, unknown> = {};
     for (const [k, o] of Object.entries(rule.options ?? {})) options[k] = settings.ruleOptions[rule.id]?.[k] ?? o.default;
-    const base = { settings, options, text, path, language, prices: engine.prices, ir, resolver, sites };
+    const base = { settings, options, text, path, language, prices: pricesFor(engine, settings), ir, resolver, sites };
     if (rule.checkFile) {
       rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity, cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
     }

@@ -15,11 +15,15 @@ const REPLY_PRIMING = 3;
 
 export function estimateCall(call: ExtractedCall, prices: Prices, settings: Settings): Estimate & { price: PriceMatch | null } {
   const assumptions: string[] = [];
-  const modelName = call.model.value ?? call.model.default ?? null;
-  if (call.model.value === null && modelName) assumptions.push(`model is dynamic (${call.model.expression}); estimated with its default "${modelName}"`);
+  const written = call.model.value ?? call.model.default ?? null;
+  if (call.model.value === null && written) assumptions.push(`model is dynamic (${call.model.expression}); estimated with its default "${written}"`);
+  const alias = written ? settings.modelAliases[written] : undefined;
+  if (alias) assumptions.push(`"${written}" is an alias of "${alias}" (configuration)`);
+  const modelName = alias ?? written;
   if (!modelName) assumptions.push(call.model.expression ? `model is dynamic (${call.model.expression}) with no visible default` : 'no model argument in the call');
   const price = modelName ? prices.lookup(modelName, call.modelProvider) : null;
   if (price?.via) assumptions.push(`"${modelName}": ${price.via}`);
+  if (price?.price.flags?.includes('price from configuration')) assumptions.push(`price of "${price.key}" from configuration`);
   const tokenizer = tokenizerFor(price?.key ?? modelName, call.modelProvider);
 
   const input = inputTokens(call, tokenizer, settings, assumptions);

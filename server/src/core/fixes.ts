@@ -4,7 +4,7 @@
  * are one per line, inline otherwise.
  */
 import type { Expr } from './ir';
-import type { TextEdit } from './types';
+import type { Diagnostic, TextEdit } from './types';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
 
@@ -37,4 +37,25 @@ function appendToList(text: string, start: number, end: number, item: string): T
     return { span: { start: lastCharAt, end: lastCharAt }, newText: `${hasTrailingComma ? '' : ','}\n${indent}${item}${hasTrailingComma ? ',' : ''}` };
   }
   return { span: { start: lastCharAt, end: lastCharAt }, newText: `${hasTrailingComma ? ' ' : ', '}${item}` };
+}
+
+/**
+ * Applies the fixes of `diagnostics` (safe ones, or unsafe too) to `text`. Overlapping edits are
+ * skipped (the next run picks them up), like ruff and ESLint do.
+ */
+export function applyFixes(text: string, diagnostics: Diagnostic[], level: 'safe' | 'unsafe'): { text: string; count: number } {
+  const chosen = diagnostics.filter((d) => d.fix && (d.fix.safety === 'safe' || level === 'unsafe'));
+  const accepted: TextEdit[][] = [];
+  const taken: Array<[number, number]> = [];
+  for (const d of chosen) {
+    const edits = d.fix!.edits;
+    const overlaps = edits.some((e) => taken.some(([a, b]) => e.span.start < b && a < e.span.end || (e.span.start === e.span.end && e.span.start >= a && e.span.start <= b && a !== b)));
+    if (overlaps) continue;
+    accepted.push(edits);
+    for (const e of edits) taken.push([e.span.start, e.span.end]);
+  }
+  const all = accepted.flat().sort((a, b) => b.span.start - a.span.start);
+  let out = text;
+  for (const e of all) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return { text: out, count: accepted.length };
 }

@@ -61,6 +61,23 @@ export class Prices {
     }
   }
 
+  /**
+   * This table with configured overrides: an override of a known model changes only the fields it
+   * gives; a new model needs at least its input and output prices.
+   */
+  withOverrides(overrides: Record<string, Partial<ModelPrice>>): Prices {
+    if (!Object.keys(overrides).length) return this;
+    const models = { ...this.table.models };
+    for (const [name, o] of Object.entries(overrides)) {
+      const base = this.lookup(name, (o.provider as Provider | undefined) ?? 'other');
+      const merged = { ...(base ? base.price : { provider: 'other', mode: 'chat', contextWindow: null, maxOutputTokens: null, inputPerMTok: 0 }), ...o, flags: ['price from configuration'] };
+      if (!base && (o.inputPerMTok === undefined || o.outputPerMTok === undefined)) continue;
+      models[name] = merged as ModelPrice;
+      if (base && base.key !== name) models[base.key] = merged as ModelPrice;
+    }
+    return new Prices({ ...this.table, models });
+  }
+
   get asOf(): string {
     return this.table.asOf;
   }

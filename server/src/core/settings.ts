@@ -2,6 +2,7 @@
  * Analysis settings. The engine takes them as plain data; the CLI and the language server build
  * them (from defaults now, from config files and editor settings as those arrive) per resource.
  */
+import type { ModelPrice } from './pricing';
 import type { Severity } from './types';
 
 export type RuleSeverity = Severity | 'off';
@@ -19,6 +20,12 @@ export interface Settings {
   ruleOptions: Record<string, Record<string, unknown>>;
   /** Value a fix writes for a missing output bound. */
   defaultMaxOutputTokens: number;
+  /** Report suppression comments that suppress nothing. */
+  reportUnusedDirectives: boolean;
+  /** Names used in code → the model they run (Azure deployment names, internal aliases). */
+  modelAliases: Record<string, string>;
+  /** Price overrides per model, USD per 1M tokens (negotiated discounts, fine-tuned or self-hosted models). */
+  priceOverrides: Record<string, Partial<ModelPrice>>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -28,4 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   ruleOptions: {},
   defaultMaxOutputTokens: 1024,
+  reportUnusedDirectives: false,
+  modelAliases: {},
+  priceOverrides: {},
 };
