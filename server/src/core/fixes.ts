@@ -19,6 +19,40 @@ export function addArgument(text: string, call: CallExpr, language: 'python' | '
   return appendToList(text, obj.span.start, obj.span.end, `${name}: ${value}`);
 }
 
+/**
+ * Adds a nested parameter such as `config.max_output_tokens` (google-genai), `inferenceConfig.maxTokens`
+ * (Bedrock) or `options.num_predict` (Ollama): into the container when the call writes it as a literal
+ * (a dict/object, or a config call like `types.GenerateContentConfig(...)`), else as a new container.
+ * Returns null when the container is not a literal we can extend (a variable, `**kwargs`).
+ */
+export function addNestedArgument(text: string, call: CallExpr, language: 'python' | 'typescript', path: string, value: string): TextEdit | null {
+  const [head, ...rest] = path.split('.');
+  if (!rest.length) return addArgument(text, call, language, head, value);
+  const container = language === 'python' ? call.args.find((a) => a.name === head)?.value : objectProperty(call.args[0]?.value, head);
+  if (!container) {
+    const nested = rest.reduceRight((inner, key) => (language === 'python' ? `{"${key}": ${inner}}` : `{ ${key}: ${inner} }`), value);
+    return addArgument(text, call, language, head, nested);
+  }
+  return addInside(text, container, language, rest, value);
+}
+
+function objectProperty(obj: Expr | undefined, key: string): Expr | undefined {
+  if (!obj || obj.k !== 'dict') return undefined;
+  for (const e of obj.entries) if ('key' in e && e.key === key) return e.value;
+  return undefined;
+}
+
+function addInside(text: string, container: Expr, language: 'python' | 'typescript', path: string[], value: string): TextEdit | null {
+  const [key, ...rest] = path;
+  if (container.k === 'call' && language === 'python') return addNestedArgument(text, container, language, path.join('.'), value);
+  if (container.k !== 'dict') return null;
+  const existing = objectProperty(container, key);
+  if (existing && rest.length) return addInside(text, existing, language, rest, value);
+  if (existing) return null;
+  const inner = rest.reduceRight((acc, k) => (language === 'python' ? `{"${k}": ${acc}}` : `{ ${k}: ${acc} }`), value);
+  return appendToList(text, container.span.start, container.span.end, language === 'python' ? `"${key}": ${inner}` : `${key}: ${inner}`);
+}
+
 /** Inserts `item` before the closing bracket at `end - 1` of the bracketed list starting at/after `start`. */
 function appendToList(text: string, start: number, end: number, item: string): TextEdit | null {
   const close = end - 1;

@@ -1,4 +1,4 @@
-import { addArgument } from '../fixes';
+import { addNestedArgument } from '../fixes';
 import { formatTokens, formatUsd } from '../format';
 import type { RuleDefinition } from './types';
 
@@ -43,7 +43,9 @@ export const unboundedOutput: RuleDefinition = {
       ? `\`${site.api}\` has no \`${param}\`: the API requires it and rejects the request.`
       : `\`${site.api}\` has no output-token bound (\`${param}\`): its worst case is the model's maximum output, ${worstText}.`;
     const value = String(ctx.settings.defaultMaxOutputTokens);
-    const edit = !param.includes('.') && !site.boundFromReceiver ? addArgument(ctx.text, site.info.expr, ctx.language, param, value) : null;
+    // Raw HTTP bodies and LangChain constructors hold the bound elsewhere: no fix there.
+    const fixable = !site.boundFromReceiver && !site.api.startsWith('POST ');
+    const edit = fixable ? addNestedArgument(ctx.text, site.info.expr, ctx.language, param, value) : null;
     const written = ctx.language === 'python' ? `${param}=${value}` : `${param}: ${value}`;
     ctx.report({
       span: site.span,
