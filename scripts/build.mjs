@@ -14,6 +14,8 @@ const common = {
   logLevel: 'warning',
   // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle lacks: give it the bundle's own URL.
   define: { 'import.meta.url': '__llmlint_import_meta_url' },
+  // jsonc-parser's "main" is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   banner: { js: "const __llmlint_import_meta_url = require('url').pathToFileURL(__filename).href;" },
 };
 

@@ -14,9 +14,12 @@ function files(dir: string): string[] {
 
 describe('architecture', () => {
   it('the core is pure: no vscode, no LSP, no file system, network or process access', () => {
-    const forbidden = /from ['"](vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*|node:fs[^'"]*|fs|fs\/promises|node:child_process|child_process|node:net|node:http|node:https|http|https|node:worker_threads)['"]|\bprocess\.(env|cwd|argv|exit)|\brequire\(['"](fs|vscode)/;
+    const forbiddenImport = /from ['"](vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*|node:fs[^'"]*|fs|fs\/promises|node:child_process|child_process|node:net|node:http|node:https|http|https|node:worker_threads)['"]|\brequire\(['"](fs|vscode)/;
+    const forbiddenUse = /\bprocess\.(env|cwd|argv|exit)\b/;
     const code = (f: string) => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    const offenders = files(CORE).filter((f) => forbidden.test(code(f))).map((f) => relative(CORE, f));
+    // Rule messages may mention `process.env.X` as advice: look for uses outside string literals.
+    const withoutStrings = (c: string) => c.replace(/'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, "''");
+    const offenders = files(CORE).filter((f) => forbiddenImport.test(code(f)) || forbiddenUse.test(withoutStrings(code(f)))).map((f) => relative(CORE, f));
     assert.deepEqual(offenders, []);
   });
 
@@ -26,7 +29,8 @@ describe('architecture', () => {
       if (['registry.ts', 'types.ts', 'docs.ts'].includes(f)) continue;
       const text = readFileSync(join(dir, f), 'utf8');
       const ids = [...text.matchAll(/^\s*id: '([^']+)'/gm)].map((m) => m[1]);
-      assert.deepEqual(ids, [f.replace(/\.ts$/, '')], f);
+      // A file defines one rule named after it, or none (a helper shared by rules).
+      if (ids.length) assert.deepEqual(ids, [f.replace(/\.ts$/, '')], f);
     }
   });
 });

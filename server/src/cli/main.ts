@@ -13,6 +13,7 @@ import { applyFixes } from '../core/fixes';
 import type { FileIssue, FileResult } from '../core/types';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { discover } from '../node/discover';
+import { FsProjectSources } from '../node/project';
 import { loadEngine, PRICE_TABLE } from '../node/engine';
 import { readSource } from '../node/source';
 import { Command, HELP, parseArgs, UsageError } from './args';
@@ -91,6 +92,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const loaded = options.engine ? { engine: options.engine, pythonError: null } : await loadEngine();
   const configs = new ConfigResolver(options.configFile ? resolve(cwd, options.configFile) : null);
   const found = await discover(root, absolute, { maxFileBytes: options.maxFileBytes });
+  const sources = new FsProjectSources(root);
   const results: FileResult[] = [];
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
@@ -110,13 +112,13 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
       continue;
     }
     bytes += f.size;
-    let result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, settings);
+    let result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, settings, sources);
     if (options.fix && !result.cellOffsets) {
       const applied = applyFixes(source.text, result.diagnostics, options.fix);
       if (applied.count) {
         await writeFile(f.path, applied.text);
         fixed += applied.count;
-        result = analyzeFile({ path: f.rel, text: applied.text }, loaded.engine, settings);
+        result = analyzeFile({ path: f.rel, text: applied.text }, loaded.engine, settings, sources);
       }
     }
     if (source.warning) result.warnings.unshift({ file: f.rel, message: source.warning });

@@ -12,6 +12,7 @@ import { cellAt, readNotebook } from './languages/notebook';
 import { lowerPython } from './languages/python';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
+import { Linker, type ProjectSources } from './project';
 import { Resolver } from './resolve';
 import { LineIndex } from './position';
 import { RULES } from './rules/registry';
@@ -48,7 +49,11 @@ export function mentionsLlm(text: string, language: 'python' | 'typescript', cat
   return catalog.markers[language].some((m) => text.includes(m));
 }
 
-export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings): FileResult {
+/**
+ * `sources` lets the engine read what the file imports and the prompt files it loads (the host does
+ * the IO); without it, such values are holes.
+ */
+export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources): FileResult {
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;
@@ -74,9 +79,12 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
       const first = ir.syntaxErrors[0];
       result.warnings.push({ file: file.path, message: `syntax error (${first.message}) at offset ${first.span.start}; analysed what parsed` });
     }
-    const extracted = extractCalls(ir, text, engine.catalog.catalog);
+    const linker = sources ? new Linker(file.path, sources, engine.pythonParser) : null;
+    const resolver = new Resolver(ir, text, linker, file.path);
+    const extracted = extractCalls(ir, text, engine.catalog.catalog, resolver);
+    if (linker) result.dependencies = [...linker.dependencies].sort();
     result.callSites = toCallSites(extracted, ir, file.path, engine, settings, result);
-    const diagnostics = runRules(result.callSites, engine, settings, ir, text, file.path, lang, (offset) => cellOf(result, offset));
+    const diagnostics = runRules(result.callSites, engine, settings, ir, resolver, text, file.path, lang, (offset) => cellOf(result, offset));
     result.diagnostics = suppress(diagnostics, text, lang, settings, (offset) => cellOf(result, offset));
   } catch (err) {
     result.callSites = [];
@@ -161,9 +169,8 @@ function qualifiedName(ir: FileIR, scope: number): string {
   return names.length ? names.join('.') : '<module>';
 }
 
-function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, text: string, path: string, language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null): Diagnostic[] {
+function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, resolver: Resolver, text: string, path: string, language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const resolver = new Resolver(ir, text);
   for (const rule of RULES) {
     const severity = settings.rules[rule.id] ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
     if (severity === 'off') continue;

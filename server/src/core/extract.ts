@@ -95,8 +95,8 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
   return built;
 }
 
-export function extractCalls(ir: FileIR, text: string, catalog: Catalog): ExtractedCall[] {
-  return new Extractor(ir, text, catalog).run();
+export function extractCalls(ir: FileIR, text: string, catalog: Catalog, resolver: Resolver = new Resolver(ir, text)): ExtractedCall[] {
+  return new Extractor(ir, resolver, catalog).run();
 }
 
 class Extractor {
@@ -111,8 +111,8 @@ class Extractor {
   /** Values behind `{expr}` holes of URLs seen so far (a model in a Gemini URL). */
   private readonly urlHoles = new Map<string, Value<string>>();
 
-  constructor(private readonly ir: FileIR, text: string, private readonly catalog: Catalog) {
-    this.r = new Resolver(ir, text);
+  constructor(private readonly ir: FileIR, resolver: Resolver, private readonly catalog: Catalog) {
+    this.r = resolver;
     this.idx = buildIndex(catalog)[ir.language];
     this.prompts = new PromptReader(this.r);
     this.objectArgs = ir.language === 'typescript';

@@ -134,6 +134,8 @@ export interface FileIR {
   calls: CallInfo[];
   /** Syntax errors the parser recovered from: the rest of the file is still analysed. */
   syntaxErrors: Array<{ span: Span; message: string }>;
+  /** `export * from './x'`: modules whose exports this one passes on. */
+  starExports?: string[];
 }
 
 export function exprText(text: string, e: { span: Span }): string {

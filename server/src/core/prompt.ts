@@ -35,8 +35,10 @@ export class PromptReader {
       case 'name':
       case 'attr': {
         const d = this.r.deref(e, scope);
-        if (d.expr === e) return [this.hole(e)];
-        return this.text(d.expr, d.scope, depth + 1);
+        if (d.expr !== e) return this.text(d.expr, d.scope, depth + 1);
+        const imp = this.r.imported(e, scope);
+        if (imp) return new PromptReader(imp.resolver).text(imp.expr, imp.scope, depth + 1);
+        return [this.hole(e)];
       }
       case 'call':
         return this.callText(e, scope, depth);
@@ -69,6 +71,8 @@ export class PromptReader {
       return this.text(callee.object, scope, depth + 1);
     }
     if (callee.k === 'attr' && method === 'format') return this.format(callee.object, e, scope, depth);
+    const read = this.fileRead(e, scope);
+    if (read) return read;
     if (callee.k === 'attr' && method === 'join' && first) {
       // "\n".join([...]) in Python, [...].join("\n") in JS
       const sepExpr = callee.object.k === 'str' ? callee.object : first.value.k === 'str' ? first.value : null;
@@ -79,6 +83,81 @@ export class PromptReader {
       }
     }
     return [this.hole(e)];
+  }
+
+  /**
+   * A prompt read from a file: `open(p).read()`, `Path(p).read_text()`, `f.read()` after
+   * `with open(p) as f`, `fs.readFileSync(p, 'utf8')`. Returns null when the call reads no file.
+   */
+  private fileRead(call: Extract<Expr, { k: 'call' }>, scope: number): PromptSegment[] | null {
+    const callee = call.callee;
+    const method = callee.k === 'attr' ? callee.name : callee.k === 'name' ? callee.name : '';
+    let pathExpr: Expr | undefined;
+    if ((method === 'read_text' || method === 'read') && callee.k === 'attr') {
+      const target = this.r.deref(callee.object, scope);
+      if (method === 'read_text') pathExpr = callee.object;
+      else if (target.expr.k === 'call' && /(^|\.)open$/.test(this.r.textOf(target.expr.callee))) return this.readPath(target.expr.args[0]?.value, target.scope, call);
+      else return null;
+    } else if (method === 'readFileSync' || method === 'readFile') {
+      pathExpr = call.args[0]?.value;
+    } else {
+      return null;
+    }
+    return this.readPath(pathExpr, scope, call);
+  }
+
+  private readPath(pathExpr: Expr | undefined, scope: number, call: Expr): PromptSegment[] {
+    const path = pathExpr ? this.pathOf(pathExpr, scope, 0) : null;
+    const src = path && this.r.linker ? this.r.linker.file(this.r.path, path) : null;
+    if (!src) return [{ hole: path ? `file ${path} (not found)` : 'file', expression: shorten(this.r.textOf(call)) }];
+    return templateSegments(src.text);
+  }
+
+  /** A path expression as text relative to the file's directory: `Path(__file__).parent / "prompts" / "x.txt"` → `prompts/x.txt`. */
+  private pathOf(e: Expr, scope: number, depth: number): string | null {
+    if (depth > 8) return null;
+    switch (e.k) {
+      case 'str':
+        return e.value;
+      case 'name':
+        if (e.name === '__file__') return FILE;
+        if (e.name === '__dirname') return '.';
+        break;
+      case 'binop':
+        if (e.op === '/' || e.op === '+') {
+          const l = this.pathOf(e.left, scope, depth + 1);
+          const r = this.pathOf(e.right, scope, depth + 1);
+          return l !== null && r !== null ? (e.op === '/' ? joinPath(l, r) : l + r) : null;
+        }
+        return null;
+      case 'attr': {
+        if (e.name === 'parent') {
+          const base = this.pathOf(e.object, scope, depth + 1);
+          return base === null ? null : base === FILE ? '.' : joinPath(base, '..');
+        }
+        break;
+      }
+      case 'call': {
+        const name = e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : '';
+        const args = e.args.filter((a) => !a.name && !a.spread).map((a) => a.value);
+        if (['Path', 'PurePath', 'abspath', 'realpath', 'normpath'].includes(name) && args[0]) return this.pathOf(args[0], scope, depth + 1);
+        if (['resolve', 'absolute'].includes(name) && e.callee.k === 'attr' && !args.length) return this.pathOf(e.callee.object, scope, depth + 1);
+        if (name === 'dirname' && args[0]) {
+          const p = this.pathOf(args[0], scope, depth + 1);
+          return p === FILE ? '.' : p === null ? null : joinPath(p, '..');
+        }
+        if (name === 'join' || name === 'resolve' || name === 'joinpath') {
+          const parts = [...(name === 'joinpath' && e.callee.k === 'attr' ? [e.callee.object] : []), ...args].map((a) => this.pathOf(a, scope, depth + 1));
+          if (parts.some((p) => p === null)) return null;
+          return parts.reduce<string>((acc, p) => joinPath(acc, p!), '');
+        }
+        return null;
+      }
+    }
+    const d = this.r.deref(e, scope);
+    if (d.expr !== e) return this.pathOf(d.expr, d.scope, depth + 1);
+    const v = this.r.stringValue(e, scope);
+    return v.value;
   }
 
   /** `"Hello {name}".format(name=x)`: substitute known keywords, leave the rest as named holes. */
@@ -96,7 +175,10 @@ export class PromptReader {
         last = m.index + m[0].length;
         if (m[0] === '{{' || m[0] === '}}') { out.push({ text: m[0][0] }); continue; }
         const value = m[1] ? kwargs.get(m[1]) : undefined;
-        if (value) out.push(...this.inline(value, scope, depth + 1));
+        const filled = value ? this.inline(value, scope, depth + 1) : [];
+        // An unknown value keeps the placeholder's name: `{ticket}`, not the expression's.
+        if (filled.length === 1 && 'hole' in filled[0]) out.push({ hole: m[1]!, expression: filled[0].expression });
+        else if (value) out.push(...filled);
         else out.push({ hole: m[1] ?? 'arg', expression: m[0] });
       }
       out.push({ text: seg.text.slice(last) });
@@ -146,7 +228,7 @@ export class PromptReader {
         if (list) return this.messages({ expr: list, scope: s }, depth + 1);
       }
     }
-    if (expr.k === 'str' || expr.k === 'tpl') return [{ role: 'user', segments: this.text(expr, s, depth + 1) }];
+    if (expr.k === 'str' || expr.k === 'tpl' || expr.k === 'call') return [{ role: 'user', segments: this.text(expr, s, depth + 1) }];
     return [{ role: 'messages', segments: [this.hole(item)] }];
   }
 
@@ -183,6 +265,40 @@ function dedent(segments: PromptSegment[]): PromptSegment[] {
   if (!n) return segments;
   const re = new RegExp(`(^|\\n)[ \\t]{1,${n}}`, 'g');
   return segments.map((s) => ('text' in s ? { text: s.text.replace(re, '$1') } : s));
+}
+
+/** Marks "this source file" while a path is being built (`Path(__file__)`). */
+const FILE = '\u0000file';
+
+function joinPath(a: string, b: string): string {
+  if (b.startsWith('/') || !a || a === '.') return b;
+  if (a === FILE) return b;
+  const parts = `${a}/${b}`.split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(p);
+  }
+  return out.join('/') || '.';
+}
+
+/**
+ * A template file's text with its placeholders as named holes: Jinja/Mustache/Handlebars
+ * `{{ name }}`; control tags (`{% … %}`, `{{#each}}`, comments) are dropped. Python `{name}`
+ * placeholders stay text here and become holes when the code calls `.format(...)`.
+ */
+export function templateSegments(text: string): PromptSegment[] {
+  const out: PromptSegment[] = [];
+  const re = /\{\{\s*([#/^!>]?)\s*([A-Za-z_][\w.]*)?[^}]*\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index) });
+    last = m.index + m[0].length;
+    if (m[0].startsWith('{{') && !m[1] && m[2]) out.push({ hole: m[2], expression: m[0] });
+  }
+  if (last < text.length) out.push({ text: text.slice(last) });
+  return out;
 }
 
 export function promptText(parts: PromptPart[]): string {

@@ -4,6 +4,7 @@
  * call evaluates to, and the literal value of an expression when it has one.
  */
 import type { Binding, Expr, FileIR, Param } from './ir';
+import type { LinkedModule, Linker } from './project';
 import type { Value } from './types';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
@@ -44,10 +45,13 @@ export interface Located {
   scope: number;
 }
 
+const moduleResolvers = new WeakMap<LinkedModule, Resolver>();
+
 export class Resolver {
   private readonly byName = new Map<string, Binding[]>();
 
-  constructor(readonly ir: FileIR, readonly text: string) {
+  /** `linker` and `path` let names imported from other project modules be read (see project.ts). */
+  constructor(readonly ir: FileIR, readonly text: string, readonly linker: Linker | null = null, readonly path: string = '') {
     for (const b of ir.bindings) {
       const key = b.kind === 'member' ? `.${b.name}` : b.name;
       const list = this.byName.get(key);
@@ -300,7 +304,7 @@ export class Resolver {
       }
       case 'name':
       case 'attr':
-        return this.followed(e, scope, depth, (x, sc, d) => this.stringValue(x, sc, d));
+        return this.followed(e, scope, depth, (r, x, sc, d) => r.stringValue(x, sc, d));
       case 'call': {
         const def = envDefault(e, this);
         if (def !== undefined) {
@@ -315,21 +319,67 @@ export class Resolver {
   }
 
   /**
+   * A name imported from another module of the project (`from .prompts import SYSTEM`,
+   * `prompts.SYSTEM`, `import { PERSONA } from './prompts'`): its value there, with that module's resolver.
+   */
+  imported(e: Expr, scope: number, depth = 0): { resolver: Resolver; expr: Expr; scope: number } | null {
+    if (!this.linker || depth > 4) return null;
+    if (e.k === 'name') {
+      const b = this.lookup(e.name, scope, e.span.start);
+      if (!b || !('kind' in b) || b.kind !== 'import' || !b.imported) return null;
+      return this.fromModule(b.module, b.imported, depth);
+    }
+    if (e.k === 'attr' && e.object.k === 'name') {
+      const b = this.lookup(e.object.name, scope, e.object.span.start);
+      if (!b || !('kind' in b) || b.kind !== 'import') return null;
+      if (!b.imported) return this.fromModule(b.module, e.name, depth);
+      // `from . import prompts` then `prompts.SYSTEM`: the imported name is a submodule.
+      const sub = b.module.endsWith('.') ? `${b.module}${b.imported}` : `${b.module}.${b.imported}`;
+      return this.ir.language === 'python' ? this.fromModule(sub, e.name, depth) : null;
+    }
+    return null;
+  }
+
+  private fromModule(specifier: string, name: string, depth: number): { resolver: Resolver; expr: Expr; scope: number } | null {
+    if (depth > 6) return null;
+    const mod = this.linker?.module(this.path, specifier, this.ir.language);
+    if (!mod) return null;
+    let other = moduleResolvers.get(mod);
+    if (!other) moduleResolvers.set(mod, (other = new Resolver(mod.ir, mod.text, this.linker, mod.path)));
+    const b = (other.byName.get(name) ?? []).filter((x) => x.scope === 0 && (x.kind === 'assign' || x.kind === 'import')).pop();
+    if (!b) {
+      for (const star of mod.ir.starExports ?? []) {
+        const hit = other.fromModule(star, name, depth + 1);
+        if (hit) return hit;
+      }
+      return null;
+    }
+    if (b.kind === 'assign') return { resolver: other, expr: b.value, scope: 0 };
+    if (b.kind === 'import' && b.imported) return other.fromModule(b.module, b.imported, depth + 1);
+    return null;
+  }
+
+  /**
    * A name or attribute's value: through its assignment (a constant, `self.x = …`, `CONFIG.key`),
    * or, for a parameter, its default as the fallback of a dynamic value.
    */
-  private followed<T>(e: Expr, scope: number, depth: number, evaluate: (e: Expr, scope: number, depth: number) => Value<T>): Value<T> {
+  private followed<T>(e: Expr, scope: number, depth: number, evaluate: (r: Resolver, e: Expr, scope: number, depth: number) => Value<T>): Value<T> {
     const expression = this.textOf(e);
     if (e.k === 'name') {
       const b = this.lookup(e.name, scope, e.span.start);
       if (b && !('kind' in b) && b.default) {
-        const d = evaluate(b.default, scope, depth + 1);
+        const d = evaluate(this, b.default, scope, depth + 1);
         return { value: null, expression, default: d.value ?? d.default ?? null };
       }
     }
     const d = this.deref(e, scope, depth + 1);
-    if (d.expr === e) return { value: null, expression };
-    const v = evaluate(d.expr, d.scope, depth + 1);
+    if (d.expr === e) {
+      const imp = this.imported(e, scope);
+      if (!imp) return { value: null, expression };
+      const v = evaluate(imp.resolver, imp.expr, imp.scope, depth + 1);
+      return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
+    }
+    const v = evaluate(this, d.expr, d.scope, depth + 1);
     return v.value !== null ? v : { value: null, expression, default: v.default ?? null };
   }
 
@@ -341,7 +391,7 @@ export class Resolver {
         return { value: e.value, expression: null };
       case 'name':
       case 'attr':
-        return this.followed(e, scope, depth, (x, sc, d) => this.numberValue(x, sc, d));
+        return this.followed(e, scope, depth, (r, x, sc, d) => r.numberValue(x, sc, d));
       case 'binop': {
         const l = this.numberValue(e.left, scope, depth + 1);
         const r = this.numberValue(e.right, scope, depth + 1);

@@ -167,4 +167,6 @@ export interface FileResult {
   cellIndexes?: number[];
   /** The text that spans refer to (for notebooks, the concatenated cells). */
   text: string;
+  /** Other files this result read: imported modules and prompt files (for re-analysis on change). */
+  dependencies?: string[];
 }

@@ -65,6 +65,7 @@ class Lowerer {
 
   private visit(node: ts.Node, ctx: Context): void {
     if (ts.isImportDeclaration(node)) return this.visitImport(node, ctx);
+    if (ts.isExportDeclaration(node)) return this.visitReExport(node, ctx);
     if (ts.isVariableDeclaration(node)) this.bindVariable(node, ctx);
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.bindAssignment(node, ctx);
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.visitClass(node, ctx);
@@ -91,6 +92,21 @@ class Lowerer {
         const imported = (el.propertyName ?? el.name).text;
         this.ir.bindings.push({ kind: 'import', scope: ctx.scope, name: el.name.text, module, imported, at });
       }
+    }
+  }
+
+  /** `export { A, B as C } from './x'` binds like an import; `export * from './x'` is remembered. */
+  private visitReExport(node: ts.ExportDeclaration, ctx: Context): void {
+    if (!node.moduleSpecifier || !ts.isStringLiteral(node.moduleSpecifier)) return;
+    const module = node.moduleSpecifier.text;
+    const clause = node.exportClause;
+    if (!clause) {
+      (this.ir.starExports ??= []).push(module);
+      return;
+    }
+    if (!ts.isNamedExports(clause)) return;
+    for (const el of clause.elements) {
+      this.ir.bindings.push({ kind: 'import', scope: ctx.scope, name: el.name.text, module, imported: (el.propertyName ?? el.name).text, at: el.getStart(this.sf) });
     }
   }
 

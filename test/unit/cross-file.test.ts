@@ -1,0 +1,47 @@
+/** Prompts that live in other files: imported constants (incl. re-exports) and template files. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli';
+import { matchSnapshot } from '../helpers/snapshot';
+
+const REPO = join(__dirname, '..', '..');
+
+interface Site {
+  file: string;
+  line: number;
+  estimate: { inputTokens: { static: number; holes: number }; assumptions: string[] };
+}
+
+describe('cross-file prompts', () => {
+  let sites: Site[];
+  before(async () => {
+    const run = await cli(['check', 'test/fixtures/projects/cross-file', '--format', 'json'], REPO);
+    sites = JSON.parse(run.stdout).callSites;
+  });
+
+  const site = (file: string, line: number) => {
+    const s = sites.find((x) => x.file === file && x.line === line);
+    assert.ok(s, `${file}:${line} found`);
+    return s;
+  };
+
+  it('counts imported constants, template files and re-exported constants as static text', () => {
+    const summary = sites.map((s) => `${s.file}:${s.line} static=${s.estimate.inputTokens.static} holes=${s.estimate.inputTokens.holes}\n  ${s.estimate.assumptions.join('\n  ')}`).join('\n');
+    matchSnapshot('cross-file.txt', summary + '\n');
+  });
+
+  it('names template placeholders as holes, and degrades a missing file to a hole', () => {
+    const answer = site('app/service.py', 17).estimate.assumptions;
+    assert.ok(answer.includes('{customer} ≈ 250 tokens (default placeholder size)'));
+    assert.ok(answer.includes('{question} ≈ 250 tokens (default placeholder size)'));
+    const summarise = site('app/service.py', 36).estimate.assumptions;
+    assert.ok(summarise.some((a) => a.startsWith('{agent_name}')), 'Jinja placeholder');
+    const missing = site('app/service.py', 42).estimate.assumptions;
+    assert.ok(missing.some((a) => a.startsWith('{file templates/gone.txt (not found)}')), missing.join('\n'));
+  });
+
+  it('has no holes left for constants it could resolve', () => {
+    assert.equal(site('app/service.py', 28).estimate.inputTokens.holes, 1); // only {message}
+    assert.ok(site('web/src/chat.ts', 10).estimate.assumptions.every((a) => !/PERSONA|GUARDRAILS|FAQ/.test(a)));
+  });
+});
