@@ -81,7 +81,7 @@ describe('cli', () => {
     const run = await cli(['check', SAMPLE, '--format', 'sarif'], REPO);
     const sarif = JSON.parse(run.stdout);
     const schema = JSON.parse(readFileSync(join(REPO, 'test/schemas/sarif-schema-2.1.0.json'), 'utf8'));
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
     assert.ok(validate(JSON.parse(run.stdout)), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     const results = sarif.runs[0].results;
     assert.ok(results.length > 0);

@@ -9,6 +9,7 @@ import { estimateCall } from './estimate';
 import { ExtractedCall, extractCalls } from './extract';
 import type { FileIR } from './ir';
 import { cellAt, readNotebook } from './languages/notebook';
+import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
 import { lowerPython } from './languages/python';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
@@ -32,11 +33,12 @@ export function createEngine(catalog: Catalog, prices: Prices, pythonParser: Par
   return { catalog: indexCatalog(catalog), prices, pythonParser };
 }
 
-export type SourceLanguage = 'python' | 'typescript' | 'notebook';
+export type SourceLanguage = 'python' | 'typescript' | 'notebook' | 'prompt';
 
 const TS_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 
 export function languageOf(path: string): SourceLanguage | null {
+  if (promptFileFormat(path)) return 'prompt';
   if (/\.pyi?$/i.test(path)) return 'python';
   if (/\.ipynb$/i.test(path)) return 'notebook';
   if (/\.d\.[mc]?ts$/i.test(path)) return null; // type declarations make no calls
@@ -57,6 +59,7 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;
+  if (language === 'prompt') return analyzePrompt(file, engine, settings, result);
   try {
     let text = file.text;
     let lang: 'python' | 'typescript' = language === 'typescript' ? 'typescript' : 'python';
@@ -89,6 +92,23 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
   } catch (err) {
     result.callSites = [];
     result.diagnostics = [];
+    result.errors.push({ file: file.path, message: `could not be analysed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  return result;
+}
+
+/** A prompt file is one call site: estimate it and run the per-call rules on it. */
+function analyzePrompt(file: { path: string; text: string }, engine: Engine, settings: Settings, result: FileResult): FileResult {
+  try {
+    const format = promptFileFormat(file.path)!;
+    const { facts, info, problems } = analyzePromptFile(file.text, format);
+    for (const p of problems) result.warnings.push({ file: file.path, message: p });
+    const { price: _price, ...estimate } = estimateCall({ ...facts, info }, pricesFor(engine, settings), settings);
+    const site: CallSite = { ...facts, id: `${file.path}::<prompt>#1`, file: file.path, cell: null, span: info.expr.span, functionName: '<prompt>', estimate, info };
+    result.callSites = [site];
+    const ir: FileIR = { language: 'python', scopes: [{ kind: 'module', name: '<module>', parent: null, span: { start: 0, end: file.text.length }, params: [], decorators: [], returns: [] }], bindings: [], calls: [], syntaxErrors: [] };
+    result.diagnostics = runRules([site], engine, settings, ir, new Resolver(ir, file.text), file.text, file.path, 'python', () => null, { callSiteRulesOnly: true });
+  } catch (err) {
     result.errors.push({ file: file.path, message: `could not be analysed: ${err instanceof Error ? err.message : String(err)}` });
   }
   return result;
@@ -169,7 +189,10 @@ function qualifiedName(ir: FileIR, scope: number): string {
   return names.length ? names.join('.') : '<module>';
 }
 
-function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, resolver: Resolver, text: string, path: string, language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null): Diagnostic[] {
+function runRules(
+  sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, resolver: Resolver, text: string, path: string,
+  language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null, only: { callSiteRulesOnly?: boolean } = {},
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of RULES) {
     const severity = settings.rules[rule.id] ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
@@ -177,7 +200,7 @@ function runRules(sites: CallSite[], engine: Engine, settings: Settings, ir: Fil
     const options: Record<string, unknown> = {};
     for (const [k, o] of Object.entries(rule.options ?? {})) options[k] = settings.ruleOptions[rule.id]?.[k] ?? o.default;
     const base = { settings, options, text, path, language, prices: pricesFor(engine, settings), ir, resolver, sites };
-    if (rule.checkFile) {
+    if (rule.checkFile && !only.callSiteRulesOnly) {
       rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity, cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
     }
     if (!rule.checkCallSite) continue;

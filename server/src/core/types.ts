@@ -24,7 +24,8 @@ export interface PromptPart {
   segments: PromptSegment[];
 }
 
-export type RetryKind = 'sdk-default' | 'sdk-configured' | 'sdk-disabled' | 'wrapper' | 'none';
+/** `unknown`: decided outside what we analyse (a prompt file's retries belong to the code that runs it). */
+export type RetryKind = 'sdk-default' | 'sdk-configured' | 'sdk-disabled' | 'wrapper' | 'none' | 'unknown';
 
 export interface RetryInfo {
   kind: RetryKind;
@@ -39,7 +40,7 @@ export interface RetryInfo {
 export interface TimeoutInfo {
   /** null with `configured`: set, but not to a literal we can read (an AbortSignal, a variable). */
   seconds: number | null;
-  source: 'sdk-default' | 'configured' | 'none';
+  source: 'sdk-default' | 'configured' | 'none' | 'unknown';
 }
 
 export interface LoopContext {
@@ -154,7 +155,7 @@ export interface FileIssue {
 
 export interface FileResult {
   file: string;
-  language: 'python' | 'typescript' | 'notebook' | null;
+  language: 'python' | 'typescript' | 'notebook' | 'prompt' | null;
   callSites: CallSite[];
   diagnostics: Diagnostic[];
   /** The file could not be analysed (or only partly): one entry per problem. */
