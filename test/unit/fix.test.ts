@@ -34,7 +34,7 @@ describe('--fix', () => {
     writeFileSync(join(dir, 'app.py'), SOURCE);
     const run = await cli(['check', '.', '--unsafe-fixes', '--format', 'json'], dir);
     const fixed = readFileSync(join(dir, 'app.py'), 'utf8');
-    assert.match(fixed, /        messages=\[\{"role": "user", "content": text\}\],\n        max_completion_tokens=1024,\n    \)/);
+    assert.match(fixed, /        messages=\[\{"role": "user", "content": text\}\],\n        max_completion_tokens=1024,\n        timeout=30,\n    \)/);
     assert.match(run.stderr, /fixed \d+ problems?/);
     const report = JSON.parse(run.stdout);
     assert.equal(report.diagnostics.filter((d: { rule: string }) => d.rule === 'unbounded-output').length, 0);

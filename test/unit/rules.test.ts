@@ -8,11 +8,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../server/src/core/rules/registry';
+import type { RuleDefinition } from '../../server/src/core/rules/types';
+import { DEFAULT_SETTINGS, type Settings } from '../../server/src/core/settings';
 import type { Diagnostic, FileResult } from '../../server/src/core/types';
 import { analyze, lineOf } from '../helpers/engine';
 import { matchSnapshot } from '../helpers/snapshot';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'rules');
+
+/** Rules that are off in `recommended` (the strict-only ones) are checked at their strict severity. */
+function settingsFor(rule: RuleDefinition): Settings {
+  return rule.defaultSeverity === 'off' ? { ...DEFAULT_SETTINGS, rules: { [rule.id]: rule.strictSeverity } } : DEFAULT_SETTINGS;
+}
 
 function applyFixes(text: string, diagnostics: Diagnostic[]): string {
   const edits = diagnostics.flatMap((d) => d.fix?.edits ?? []).sort((a, b) => b.span.start - a.span.start);
@@ -39,7 +46,7 @@ for (const rule of RULES) {
     const files = existsSync(dir) ? readdirSync(dir).sort() : [];
     for (const file of files) {
       it(file, async () => {
-        const result = await analyze(file, readFileSync(join(dir, file), 'utf8'));
+        const result = await analyze(file, readFileSync(join(dir, file), 'utf8'), settingsFor(rule));
         assert.deepEqual(result.errors, []);
         if (file.startsWith('valid')) {
           assert.deepEqual(result.diagnostics.filter((d) => d.rule === rule.id).map((d) => `${lineOf(result.text, d.span.start)}: ${d.message}`), []);
@@ -69,15 +76,15 @@ describe('rule catalogue (meta)', () => {
       const files = existsSync(join(FIXTURES, rule.id)) ? readdirSync(join(FIXTURES, rule.id)) : [];
       assert.ok(files.some((f) => f.startsWith('invalid')) && files.some((f) => f.startsWith('valid')), 'has valid and invalid fixtures');
       for (const ex of d.example) {
-        const r = await analyze(ex.language === 'python' ? 'example.py' : 'example.ts', ex.code);
+        const r = await analyze(ex.language === 'python' ? 'example.py' : 'example.ts', ex.code, settingsFor(rule));
         assert.ok(r.diagnostics.some((x) => x.rule === rule.id), `docs example triggers ${rule.id}:\n${ex.code}`);
       }
       for (const ex of d.useInstead) {
-        const r = await analyze(ex.language === 'python' ? 'example.py' : 'example.ts', ex.code);
+        const r = await analyze(ex.language === 'python' ? 'example.py' : 'example.ts', ex.code, settingsFor(rule));
         assert.deepEqual(r.diagnostics.filter((x) => x.rule === rule.id).map((x) => x.message), [], `"use instead" is clean:\n${ex.code}`);
       }
       if (rule.fixSafety !== 'none') {
-        const r = await analyze(d.example[0].language === 'python' ? 'example.py' : 'example.ts', d.example[0].code);
+        const r = await analyze(d.example[0].language === 'python' ? 'example.py' : 'example.ts', d.example[0].code, settingsFor(rule));
         assert.equal(r.diagnostics.find((x) => x.rule === rule.id)?.fix?.safety, rule.fixSafety, 'the fix has the documented safety');
       }
     });

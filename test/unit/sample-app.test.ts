@@ -18,7 +18,7 @@ describe('sample app', () => {
   it('prints findings and a cost table in the default format', async () => {
     const run = await cli(['check', 'test/fixtures/sample-app'], REPO);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /backend\/summarize\.py\n\s+26:\d+\s+warning\s+`chat\.completions\.create` has no output-token bound/);
+    assert.match(run.stdout, /backend\/summarize\.py\n(?:.*\n)*?\s+26:\d+\s+warning\s+`chat\.completions\.create` has no output-token bound/);
     assert.match(run.stdout, /Cost per call — \d+ LLM call sites in \d+ files \(prices as of 2026-07-24\)/);
     assert.match(run.stdout, /backend\/translate\.py:50\s+gpt-4o-turbo-preview-2\s+chat\.completions\.create\s+.*unknown\s+unknown/);
     assert.match(run.stdout, /no known price: left out of totals, not counted as \$0/);

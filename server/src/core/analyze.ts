@@ -20,7 +20,7 @@ import { RULES } from './rules/registry';
 import { applySuppressions, parseDirectives } from './suppressions';
 import type { RuleContext } from './rules/types';
 import type { Settings } from './settings';
-import type { CallSite, Diagnostic, FileResult } from './types';
+import type { CallSite, Diagnostic, FileResult, Severity } from './types';
 
 export interface Engine {
   catalog: CatalogIndex;
@@ -195,19 +195,21 @@ function runRules(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of RULES) {
-    const severity = settings.rules[rule.id] ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
+    const configured = settings.rules[rule.id];
+    const severity = configured ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
     if (severity === 'off') continue;
+    const graded = (d: { severity?: Severity }): Severity => (configured && configured !== 'off' ? configured : d.severity ?? severity);
     const options: Record<string, unknown> = {};
     for (const [k, o] of Object.entries(rule.options ?? {})) options[k] = settings.ruleOptions[rule.id]?.[k] ?? o.default;
     const base = { settings, options, text, path, language, prices: pricesFor(engine, settings), ir, resolver, sites };
     if (rule.checkFile && !only.callSiteRulesOnly) {
-      rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity, cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
+      rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity: graded(d), cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
     }
     if (!rule.checkCallSite) continue;
     for (const site of sites) {
       const ctx: RuleContext = {
         ...base,
-        report: (d) => out.push({ ...d, rule: rule.id, severity, cell: site.cell, callSiteId: d.callSiteId ?? site.id, fix: d.fix ?? null }),
+        report: (d) => out.push({ ...d, rule: rule.id, severity: graded(d), cell: site.cell, callSiteId: d.callSiteId ?? site.id, fix: d.fix ?? null }),
       };
       rule.checkCallSite(site, ctx);
     }

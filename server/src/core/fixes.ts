@@ -4,6 +4,7 @@
  * are one per line, inline otherwise.
  */
 import type { Expr } from './ir';
+import { canonicalName } from './pricing';
 import type { Diagnostic, TextEdit } from './types';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
@@ -92,4 +93,26 @@ export function applyFixes(text: string, diagnostics: Diagnostic[], level: 'safe
   let out = text;
   for (const e of all) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return { text: out, count: accepted.length };
+}
+
+/** The model's string literal written in the call (`model="gpt-4o"`, `model: openai('gpt-4o')`), replaced by `name`. */
+export function replaceModelLiteral(text: string, call: CallExpr, language: 'python' | 'typescript', written: string | null, name: string): TextEdit | null {
+  let value: Expr | undefined;
+  if (language === 'python') value = call.args.find((a) => a.name === 'model')?.value;
+  else {
+    const obj = call.args[0]?.value;
+    const entry = obj?.k === 'dict' ? obj.entries.find((en) => 'key' in en && (en.key === 'model' || en.key === 'modelId')) : undefined;
+    value = entry && 'key' in entry ? entry.value : undefined;
+  }
+  // The AI SDK's provider factory: `openai('gpt-4o')`.
+  if (value?.k === 'call' && value.args[0]?.value.k === 'str' && !value.args[0].name) value = value.args[0].value;
+  if (value?.k !== 'str' || value.value !== written) return null;
+  const raw = text.slice(value.span.start, value.span.end);
+  const quote = raw[0];
+  if (quote !== '"' && quote !== "'" && quote !== '`') return null;
+  // Keep a provider prefix (`anthropic/claude-…`, `models/…`); cloud ids (`anthropic.claude-…-v1:0`, `…@20250929`) are left alone.
+  const slash = value.value.lastIndexOf('/');
+  const bare = value.value.slice(slash + 1);
+  if (canonicalName(bare) !== bare) return null;
+  return { span: value.span, newText: `${quote}${value.value.slice(0, slash + 1)}${name}${quote}` };
 }

@@ -2,7 +2,7 @@ import type { FileIR } from '../ir';
 import type { Prices } from '../pricing';
 import type { Resolver } from '../resolve';
 import type { RuleSeverity, Settings } from '../settings';
-import type { CallSite, Diagnostic, Fix } from '../types';
+import type { CallSite, Diagnostic, Fix, Severity } from '../types';
 
 export type RuleCategory = 'cost' | 'reliability' | 'correctness' | 'security';
 
@@ -24,7 +24,11 @@ export interface RuleDocs {
   options: string;
 }
 
-export type Report = Omit<Diagnostic, 'rule' | 'severity' | 'cell' | 'callSiteId' | 'fix'> & { fix?: Fix | null; callSiteId?: string | null };
+/**
+ * What a rule reports. `severity` lets a rule grade its own findings (missing-timeout: warning
+ * for raw HTTP, info for SDKs); a severity the user configured for the rule always wins.
+ */
+export type Report = Omit<Diagnostic, 'rule' | 'severity' | 'cell' | 'callSiteId' | 'fix'> & { fix?: Fix | null; callSiteId?: string | null; severity?: Severity };
 
 export interface RuleContext {
   settings: Settings;

@@ -1,0 +1,153 @@
+import type { Expr } from '../ir';
+import type { TextEdit } from '../types';
+import type { RuleContext, RuleDefinition } from './types';
+
+/**
+ * Provider key formats: a distinctive prefix and a body long enough to be a real key. Cohere, Mistral
+ * and older Together keys have no prefix and cannot be told from other random strings, so they are not listed.
+ */
+const KEY_FORMATS: Array<{ provider: string; env: string; pattern: RegExp }> = [
+  { provider: 'Anthropic', env: 'ANTHROPIC_API_KEY', pattern: /sk-ant-[A-Za-z0-9_-]{32,}/g },
+  { provider: 'OpenRouter', env: 'OPENROUTER_API_KEY', pattern: /sk-or-v1-[A-Za-z0-9]{32,}/g },
+  { provider: 'OpenAI', env: 'OPENAI_API_KEY', pattern: /sk-(?!ant-|or-v1-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
+  { provider: 'Google', env: 'GOOGLE_API_KEY', pattern: /AIza[0-9A-Za-z_-]{35}/g },
+  { provider: 'Groq', env: 'GROQ_API_KEY', pattern: /gsk_[A-Za-z0-9]{40,}/g },
+  { provider: 'AWS', env: 'AWS_ACCESS_KEY_ID', pattern: /AKIA[0-9A-Z]{16}/g },
+  { provider: 'Hugging Face', env: 'HF_TOKEN', pattern: /hf_[A-Za-z0-9]{30,}/g },
+  { provider: 'xAI', env: 'XAI_API_KEY', pattern: /xai-[A-Za-z0-9]{40,}/g },
+  { provider: 'Together', env: 'TOGETHER_API_KEY', pattern: /tgp_v1_[A-Za-z0-9_-]{30,}/g },
+  { provider: 'Replicate', env: 'REPLICATE_API_TOKEN', pattern: /r8_[A-Za-z0-9]{30,}/g },
+];
+
+/** Characters that may continue a key: a match touching one of them is part of a longer token. */
+const KEY_CHAR = /[A-Za-z0-9_-]/;
+const PLACEHOLDER = /x{4}|X{4}|your|example|placeholder|dummy|fake|redacted|replace|insert|sample|here|test|\.\.\.|0{6}|1234|abcd/i;
+
+export const hardcodedApiKey: RuleDefinition = {
+  id: 'hardcoded-api-key',
+  category: 'security',
+  defaultSeverity: 'error',
+  strictSeverity: 'error',
+  fixSafety: 'unsafe',
+  docs: {
+    summary: 'A provider API key written in source (`sk-…`, `sk-ant-…`, `AIza…`, `gsk_…`, `AKIA…`, `hf_…`, `xai-…`); the message shows it masked.',
+    whatItDoes:
+      'Finds strings shaped like provider keys — OpenAI (`sk-…`, `sk-proj-…`), Anthropic (`sk-ant-…`), Google (`AIza…`), ' +
+      'Groq (`gsk_…`), AWS access keys (`AKIA…`), Hugging Face (`hf_…`), xAI (`xai-…`), Together (`tgp_v1_…`), Replicate ' +
+      '(`r8_…`), OpenRouter (`sk-or-v1-…`) — anywhere in the file, comments and docstrings included: a key in a comment ' +
+      'leaks exactly like a key in code. Placeholders (`sk-...`, `sk-xxxx`, `sk-your-key-here`, `AKIAIOSFODNN7EXAMPLE`), ' +
+      'short strings and low-entropy bodies (one repeated character, `abcd…`, `1234…`) are skipped. Keys without a fixed ' +
+      'prefix (Cohere, Mistral) cannot be told apart from other random strings and are not checked. Files are only ' +
+      'checked when they mention an LLM SDK or endpoint.',
+    whyIsThisBad:
+      'A key in source ends up in version control, forks, CI logs and bundles shipped to browsers. Anyone who finds it can ' +
+      'spend on your account until it is revoked; scanners harvest public repositories for such keys within minutes.',
+    example: [
+      { language: 'python', code: 'import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key="sk-proj-Q3v9TzL2mW8rB5nK1xY7cD4fH6jP0sGa")\n' },
+      { language: 'typescript', code: "import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ apiKey: 'sk-ant-api03-Zr4Tq8Lm2Wv6Kp9Xc3Bn7Hd1Fg5Js0Ay-Ue2Oi8Rt6' });\n" },
+    ],
+    useInstead: [
+      { language: 'python', code: 'import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n' },
+      { language: 'typescript', code: "import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY });\n" },
+    ],
+    fixSafety:
+      'Unsafe: replaces the string literal that is exactly the key with an environment lookup — `os.environ["OPENAI_API_KEY"]` in ' +
+      'Python (only when the file already imports `os`), `process.env.OPENAI_API_KEY` in JS/TS — named after the variable the key ' +
+      'was assigned to when that looks like an environment name, else after the provider. The variable must then be set where ' +
+      'the code runs, and the key must still be revoked: it stays in the history.',
+    options: 'None beyond the severity.',
+  },
+  checkFile(ctx) {
+    const literals = stringLiterals(ctx);
+    for (const format of KEY_FORMATS) {
+      for (const m of ctx.text.matchAll(format.pattern)) {
+        const start = m.index ?? 0;
+        const key = m[0];
+        if (KEY_CHAR.test(ctx.text[start - 1] ?? '') || !looksReal(key)) continue;
+        // The OpenAI pattern also matches the tails of other formats (`sk-ant-…` is checked first).
+        if (format.provider === 'OpenAI' && /^sk-(ant|or)-/.test(key)) continue;
+        const literal = literals.find((l) => l.value === key && l.span.start < start && start < l.span.end);
+        const env = literal?.envName ?? format.env;
+        const edit = literal && !literal.envFallback ? envLookup(ctx, literal.span, env) : null;
+        ctx.report({
+          span: { start, end: start + key.length },
+          message: `${format.provider} key \`${mask(key)}\` is hard-coded in this file.`,
+          note: 'Keys in source reach version control, logs and shipped bundles; anyone who reads one can spend on your account.',
+          help: `Revoke this key, then read the key from the environment (\`${env}\`) or a secret manager.`,
+          fix: edit ? { safety: 'unsafe', description: `Read the key from the ${env} environment variable`, edits: [edit] } : null,
+          callSiteId: null,
+        });
+      }
+    }
+  },
+};
+
+/** `sk-proj-Q3v9…` → `sk-pro…Ga`: enough to recognise the key, never enough to use it. */
+function mask(key: string): string {
+  return `${key.slice(0, 6)}…${key.slice(-2)}`;
+}
+
+/** Real keys are random: long, mixed character classes, many distinct characters, no placeholder words or runs. */
+function looksReal(key: string): boolean {
+  const body = key.replace(/^(sk-ant-(api\d+-|admin\d+-)?|sk-or-v1-|sk-(proj-|svcacct-|admin-)?|AIza|gsk_|AKIA|hf_|xai-|tgp_v1_|r8_)/, '');
+  if (body.length < 16 || PLACEHOLDER.test(body) || /(.)\1{3}/.test(body)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(body)).length;
+  if (classes < 2) return false;
+  return new Set(body).size >= Math.min(12, body.length * 0.5) && entropy(body) >= 3.2;
+}
+
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}
+
+interface Literal {
+  value: string;
+  span: { start: number; end: number };
+  /** `OPENAI_API_KEY = "sk-…"`: the variable's name, when it reads like an environment variable. */
+  envName: string | null;
+  /** The fallback of an environment lookup (`os.getenv("K", "sk-…")`, `process.env.K ?? "sk-…"`): replacing it would make the variable required. */
+  envFallback: boolean;
+}
+
+const QUOTES = ['"', "'", '`'];
+const ENV_LOOKUP = /(^|\.)(getenv|environ\.get|env\.get)$|^process\.env\b/;
+
+/** Plain string literals in call arguments and assignments (the places a fix can rewrite). */
+function stringLiterals(ctx: RuleContext): Literal[] {
+  const out: Literal[] = [];
+  const seen = new Set<Expr>();
+  const walk = (e: Expr, envName: string | null, envFallback = false) => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (e.k === 'str') out.push({ value: e.value, span: e.span, envName, envFallback });
+    else if (e.k === 'call') {
+      const lookup = ENV_LOOKUP.test(ctx.resolver.textOf(e.callee));
+      walk(e.callee, null);
+      e.args.forEach((a) => walk(a.value, null, lookup));
+    } else if (e.k === 'dict') e.entries.forEach((en) => walk('spread' in en ? en.spread : en.value, null));
+    else if (e.k === 'list') e.items.forEach((x) => walk(x, null));
+    else if (e.k === 'binop') {
+      walk(e.left, null);
+      walk(e.right, null, ENV_LOOKUP.test(ctx.resolver.textOf(e.left)));
+    } else if (e.k === 'attr' || e.k === 'index') walk(e.object, null);
+  };
+  for (const b of ctx.ir.bindings) {
+    if (b.kind === 'assign' || b.kind === 'member' || b.kind === 'setkey') walk(b.value, /^[A-Z][A-Z0-9_]*(KEY|TOKEN)$/.test(b.name) ? b.name : null);
+  }
+  for (const c of ctx.ir.calls) walk(c.expr, null);
+  return out;
+}
+
+/** `"sk-…"` → `os.environ["OPENAI_API_KEY"]` (Python, when `os` is imported) / `process.env.OPENAI_API_KEY`. */
+function envLookup(ctx: RuleContext, span: { start: number; end: number }, env: string): TextEdit | null {
+  const raw = ctx.text.slice(span.start, span.end);
+  // Prefixed (b"…", r"…") or unusual literals are left alone.
+  if (!QUOTES.includes(raw[0])) return null;
+  if (ctx.language === 'typescript') return { span, newText: `process.env.${env}` };
+  const importsOs = ctx.ir.bindings.some((b) => b.kind === 'import' && b.name === 'os' && /^os(\.|$)/.test(b.module) && b.imported === null);
+  return importsOs ? { span, newText: `os.environ["${env}"]` } : null;
+}
