@@ -106,7 +106,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
       preset: options.preset ?? config.settings.preset,
       reportUnusedDirectives: options.reportUnusedDirectives || config.settings.reportUnusedDirectives,
     };
-    const source = await readSource(f.path);
+    const source = readSource(f.path);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });
       continue;

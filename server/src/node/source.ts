@@ -1,5 +1,5 @@
 /** Reading a file for analysis: binary detection, BOM, invalid UTF-8 — each a clear message. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export type ReadResult =
   | { ok: true; text: string; warning: string | null }
@@ -23,9 +23,10 @@ export function decodeSource(bytes: Uint8Array): ReadResult {
   return { ok: true, text, warning };
 }
 
-export async function readSource(path: string): Promise<ReadResult> {
+/** Synchronous: a scan reads thousands of small files, and awaiting each one costs more than reading it. */
+export function readSource(path: string): ReadResult {
   try {
-    return decodeSource(await readFile(path));
+    return decodeSource(readFileSync(path));
   } catch (err) {
     return { ok: false, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
