@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { RULES } from '../../server/src/core/rules/registry';
 
 const CORE = join(__dirname, '..', '..', 'server', 'src', 'core');
 
@@ -31,6 +32,7 @@ describe('architecture', () => {
       const text = readFileSync(join(dir, f), 'utf8');
       const ids = [...text.matchAll(/^\s*id: '([^']+)'/gm)].map((m) => m[1]);
       assert.deepEqual(ids, [f.replace(/\.ts$/, '')], f);
+      assert.ok(RULES.some((r) => r.id === ids[0]), `${ids[0]} is registered in rules/registry.ts`);
     }
   });
 });
