@@ -51,6 +51,7 @@ export function buildSchema(): object {
       include: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to this file) of files to analyse; default: everything.' },
       exclude: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to this file) of files to skip.' },
       placeholderTokens: { type: 'integer', minimum: 0, description: 'Tokens assumed for each prompt hole without a declared size (default 250).' },
+      holeTokens: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, description: 'Sizes of named prompt holes, e.g. {"document": 3000, "history": 1200}; others use placeholderTokens.' },
       expectedOutputTokens: { type: 'integer', minimum: 0, description: 'Output tokens assumed per call when the response length is unknown (default 300).' },
       defaultMaxOutputTokens: { type: 'integer', minimum: 1, description: 'Output bound a fix writes (default 1024).' },
       reportUnusedDirectives: { type: 'boolean', description: 'Report suppression comments that suppress nothing.' },

@@ -96,6 +96,14 @@ describe('configuration', () => {
     assert.deepEqual(report.diagnostics, []);
   });
 
+  it('holeTokens sizes named holes', async () => {
+    const code = 'from openai import OpenAI\nc = OpenAI()\ndef f(document):\n    return c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": f"Summarise: {document}"}], max_completion_tokens=100)\n';
+    const plain = (await json(project({ 'app.py': code }))).callSites[0].estimate;
+    const sized = (await json(project({ 'app.py': code, 'llmlint.config.json': '{ "holeTokens": { "document": 3000 } }' }))).callSites[0].estimate;
+    assert.equal(sized.inputTokens.expected - plain.inputTokens.expected, 3000 - 250);
+    assert.ok(sized.assumptions.includes('{document} ≈ 3000 tokens (configured size)'));
+  });
+
   it('include and exclude globs are relative to the config file', async () => {
     const dir = project({ 'llmlint.config.json': '{ "include": ["src/**"], "exclude": ["**/generated/**"] }', 'src/a.py': UNBOUNDED, 'src/generated/b.py': UNBOUNDED, 'scripts/c.py': UNBOUNDED });
     assert.deepEqual((await json(dir)).callSites.map((c: { file: string }) => c.file), ['src/a.py']);

@@ -40,6 +40,12 @@ describe('cross-file prompts', () => {
     assert.ok(missing.some((a) => a.startsWith('{file templates/gone.txt (not found)}')), missing.join('\n'));
   });
 
+  it('reads Jinja templates from get_template() with a FileSystemLoader, and Template(text)', () => {
+    assert.ok(site('app/service.py', 53).estimate.assumptions.some((a) => a.startsWith('{agent_name}')));
+    assert.ok(site('app/service.py', 57).estimate.assumptions.some((a) => a.startsWith('{name}')));
+    assert.equal(site('app/service.py', 57).estimate.inputTokens.holes, 1);
+  });
+
   it('has no holes left for constants it could resolve', () => {
     assert.equal(site('app/service.py', 28).estimate.inputTokens.holes, 1); // only {message}
     assert.ok(site('web/src/chat.ts', 10).estimate.assumptions.every((a) => !/PERSONA|GUARDRAILS|FAQ/.test(a)));

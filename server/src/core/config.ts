@@ -22,6 +22,7 @@ export interface LlmlintConfig {
   include?: string[];
   exclude?: string[];
   placeholderTokens?: number;
+  holeTokens?: Record<string, number>;
   expectedOutputTokens?: number;
   defaultMaxOutputTokens?: number;
   reportUnusedDirectives?: boolean;
@@ -160,6 +161,7 @@ export function settingsFromConfig(config: LlmlintConfig | null, base: Settings 
     rules,
     ruleOptions,
     placeholderTokens: config.placeholderTokens ?? base.placeholderTokens,
+    holeTokens: { ...base.holeTokens, ...config.holeTokens },
     expectedOutputTokens: config.expectedOutputTokens ?? base.expectedOutputTokens,
     defaultMaxOutputTokens: config.defaultMaxOutputTokens ?? base.defaultMaxOutputTokens,
     reportUnusedDirectives: config.reportUnusedDirectives ?? base.reportUnusedDirectives,

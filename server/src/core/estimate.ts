@@ -55,15 +55,21 @@ function inputTokens(call: ExtractedCall, tokenizer: ReturnType<typeof tokenizer
   }
   const isChat = call.kind === 'chat' || call.kind === 'responses';
   if (isChat && call.prompt.length) staticTokens += TOKENS_PER_MESSAGE * call.prompt.length + REPLY_PRIMING;
-  let holeCount = [...holes.values()].reduce((a, b) => a + b, 0);
+  let holeCount = 0;
+  let holeTokens = 0;
   if (!call.prompt.length) {
     holeCount = 1;
+    holeTokens = settings.placeholderTokens;
     assumptions.push(`prompt not visible in the call: ≈ ${settings.placeholderTokens} tokens (default placeholder size)`);
   }
   for (const [name, n] of holes) {
-    assumptions.push(`{${name}}${n > 1 ? ` ×${n}` : ''} ≈ ${settings.placeholderTokens} tokens${n > 1 ? ' each' : ''} (default placeholder size)`);
+    const declared = settings.holeTokens[name];
+    const size = declared ?? settings.placeholderTokens;
+    holeCount += n;
+    holeTokens += n * size;
+    assumptions.push(`{${name}}${n > 1 ? ` ×${n}` : ''} ≈ ${size} tokens${n > 1 ? ' each' : ''} (${declared !== undefined ? 'configured size' : 'default placeholder size'})`);
   }
-  return { expected: staticTokens + holeCount * settings.placeholderTokens, static: staticTokens, holes: holeCount, exact: tokenizer.exact && holeCount === 0 };
+  return { expected: staticTokens + holeTokens, static: staticTokens, holes: holeCount, exact: tokenizer.exact && holeCount === 0 };
 }
 
 function outputTokens(call: ExtractedCall, price: PriceMatch | null, input: number, settings: Settings, assumptions: string[]) {

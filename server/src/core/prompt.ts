@@ -73,6 +73,10 @@ export class PromptReader {
     if (callee.k === 'attr' && method === 'format') return this.format(callee.object, e, scope, depth);
     const read = this.fileRead(e, scope);
     if (read) return read;
+    if (callee.k === 'attr' && (method === 'render' || method === 'render_async')) {
+      const rendered = this.jinjaRender(callee.object, scope, depth);
+      if (rendered) return rendered;
+    }
     if (callee.k === 'attr' && method === 'join' && first) {
       // "\n".join([...]) in Python, [...].join("\n") in JS
       const sepExpr = callee.object.k === 'str' ? callee.object : first.value.k === 'str' ? first.value : null;
@@ -111,6 +115,30 @@ export class PromptReader {
     const src = path && this.r.linker ? this.r.linker.file(this.r.path, path) : null;
     if (!src) return [{ hole: path ? `file ${path} (not found)` : 'file', expression: shorten(this.r.textOf(call)) }];
     return templateSegments(src.text);
+  }
+
+  /**
+   * Jinja: `env.get_template("answer.j2").render(...)` with `env = Environment(loader=FileSystemLoader("templates"))`,
+   * or `Template(text).render(...)`. The template's `{{ vars }}` become holes.
+   */
+  private jinjaRender(receiver: Expr, scope: number, depth: number): PromptSegment[] | null {
+    const t = this.r.deref(receiver, scope);
+    if (t.expr.k !== 'call') return null;
+    const name = t.expr.callee.k === 'attr' ? t.expr.callee.name : t.expr.callee.k === 'name' ? t.expr.callee.name : '';
+    const first = t.expr.args.find((a) => !a.name && !a.spread)?.value;
+    if (name === 'Template' && first) {
+      return this.text(first, t.scope, depth + 1).flatMap((seg) => ('text' in seg ? templateSegments(seg.text) : [seg]));
+    }
+    if (name !== 'get_template' || !first || t.expr.callee.k !== 'attr') return null;
+    const file = this.r.stringValue(first, t.scope).value;
+    const env = this.r.deref(t.expr.callee.object, t.scope);
+    const loaderArg = env.expr.k === 'call' ? env.expr.args.find((a) => a.name === 'loader')?.value : undefined;
+    const loader = loaderArg ? this.r.deref(loaderArg, env.scope) : null;
+    const searchArg = loader?.expr.k === 'call' ? (loader.expr.args.find((a) => a.name === 'searchpath') ?? loader.expr.args.find((a) => !a.name))?.value : undefined;
+    const dir = searchArg && loader ? this.pathOf(searchArg, loader.scope, 0) : null;
+    if (!file) return [this.hole(receiver)];
+    const src = dir !== null && this.r.linker ? this.r.linker.file(this.r.path, joinPath(dir, file)) : null;
+    return src ? templateSegments(src.text) : [{ hole: `file ${file} (not found)`, expression: shorten(this.r.textOf(receiver)) }];
   }
 
   /** A path expression as text relative to the file's directory: `Path(__file__).parent / "prompts" / "x.txt"` → `prompts/x.txt`. */

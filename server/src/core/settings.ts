@@ -10,6 +10,8 @@ export type RuleSeverity = Severity | 'off';
 export interface Settings {
   /** Tokens assumed for each prompt hole (`{document}`, `${user}`) without a declared size. */
   placeholderTokens: number;
+  /** Declared sizes of named holes (`{document}` → 3000), from configuration or a usage file. */
+  holeTokens: Record<string, number>;
   /** Output tokens assumed per call when the response length is unknown (bounded by the output bound). */
   expectedOutputTokens: number;
   /** `recommended` (the default) or `strict`: which default severity each rule has. */
@@ -30,6 +32,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   placeholderTokens: 250,
+  holeTokens: {},
   expectedOutputTokens: 300,
   preset: 'recommended',
   rules: {},
