@@ -46,6 +46,15 @@ describe('cross-file prompts', () => {
     assert.equal(site('app/service.py', 57).estimate.inputTokens.holes, 1);
   });
 
+  it('prompty.execute() takes the model, bound and messages of the .prompty file it runs', () => {
+    for (const line of [10, 15]) {
+      const s = site('app/flows/run.py', line) as Site & { model: { value: string }; maxOutputTokens: { value: number } };
+      assert.equal(s.model.value, 'gpt-4o-mini');
+      assert.equal(s.maxOutputTokens.value, 250);
+      assert.equal(s.estimate.inputTokens.static, site('app/flows/answer.prompty', 3).estimate.inputTokens.static);
+    }
+  });
+
   it('has no holes left for constants it could resolve', () => {
     assert.equal(site('app/service.py', 28).estimate.inputTokens.holes, 1); // only {message}
     assert.ok(site('web/src/chat.ts', 10).estimate.assumptions.every((a) => !/PERSONA|GUARDRAILS|FAQ/.test(a)));

@@ -54,9 +54,11 @@ export interface MethodSpec {
   model?: string[];
   /**
    * How the model value is read: `factory` = an AI SDK provider factory `openai('gpt-4o')`;
-   * `gateway` = a `provider/model` string whose prefix names the provider (`instructor.from_provider("openai/gpt-4.1")`).
+   * `gateway` = a `provider/model` string whose prefix names the provider (`instructor.from_provider("openai/gpt-4.1")`);
+   * `promptFile` = the `model` param is the path of a prompt file (`prompty.execute("x.prompty")`) whose model,
+   * parameters and messages apply.
    */
-  modelFrom?: 'factory' | 'gateway';
+  modelFrom?: 'factory' | 'gateway' | 'promptFile';
   /** Params that make a library re-run the whole call (instructor's `max_retries` re-asks). */
   wrapperParams?: string[];
   /** Output-bound params, the preferred one first (the one a fix adds). */

@@ -4,6 +4,7 @@
  */
 import type { Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
 import type { CallInfo, Expr, FileIR, Loop } from './ir';
+import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
 import { PromptReader } from './prompt';
 import { Located, ResolveOptions, Resolver, Sym, SymPart, symKey } from './resolve';
 import type { CallFacts, LoopContext, PromptPart, RetryInfo, TimeoutInfo, Value } from './types';
@@ -426,6 +427,10 @@ class Extractor {
   }
 
   private read(info: CallInfo, m: Match): ExtractedCall {
+    if (m.method.modelFrom === 'promptFile') {
+      const fromFile = this.readPromptFileCall(info, m);
+      if (fromFile) return fromFile;
+    }
     const method = m.method;
     const { model, modelProvider } = this.readModel(m);
     const bound = this.firstMatchParam(m, method.output ?? []);
@@ -454,6 +459,24 @@ class Extractor {
       temperature: this.readTemperature(m),
       structuredOutput: this.readStructured(m),
     };
+  }
+
+  /**
+   * `prompty.execute("support.prompty", inputs=…)` or on `prompty.load(...)`'s result: the prompt
+   * file's model, bound and messages are the call's.
+   */
+  private readPromptFileCall(info: CallInfo, m: Match): ExtractedCall | null {
+    const hit = this.firstMatchParam(m, m.method.model ?? []);
+    if (!hit) return null;
+    let target = this.r.deref(hit.loc.expr, hit.loc.scope);
+    if (target.expr.k === 'call' && /(^|\.)load$/.test(this.r.textOf(target.expr.callee)) && target.expr.args[0]) {
+      target = { expr: target.expr.args[0].value, scope: target.scope };
+    }
+    const src = this.prompts.readFile(target.expr, target.scope);
+    const format = src ? promptFileFormat(src.path) : null;
+    if (!src || !format) return null;
+    const { facts } = analyzePromptFile(src.text, format);
+    return { ...facts, info, api: m.method.api, retry: this.readRetry(info, m), timeout: this.readTimeout(m), loops: info.loops.filter((l) => !this.isRetryLoop(l, info)).map(loopContext) };
   }
 
   private readModel(m: Match): { model: Value<string>; modelProvider: Provider } {

@@ -142,6 +142,12 @@ export class PromptReader {
   }
 
   /** A path expression as text relative to the file's directory: `Path(__file__).parent / "prompts" / "x.txt"` → `prompts/x.txt`. */
+  /** The file a path expression names, read through the host (`"support.prompty"`, `Path(__file__).parent / "x.prompty"`). */
+  readFile(e: Expr, scope: number): { path: string; text: string } | null {
+    const path = this.pathOf(e, scope, 0);
+    return path && this.r.linker ? this.r.linker.file(this.r.path, path) : null;
+  }
+
   private pathOf(e: Expr, scope: number, depth: number): string | null {
     if (depth > 8) return null;
     switch (e.k) {
@@ -168,7 +174,7 @@ export class PromptReader {
       case 'call': {
         const name = e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : '';
         const args = e.args.filter((a) => !a.name && !a.spread).map((a) => a.value);
-        if (['Path', 'PurePath', 'abspath', 'realpath', 'normpath'].includes(name) && args[0]) return this.pathOf(args[0], scope, depth + 1);
+        if (['Path', 'PurePath', 'abspath', 'realpath', 'normpath', 'str', 'String', 'fspath'].includes(name) && args[0]) return this.pathOf(args[0], scope, depth + 1);
         if (['resolve', 'absolute'].includes(name) && e.callee.k === 'attr' && !args.length) return this.pathOf(e.callee.object, scope, depth + 1);
         if (name === 'dirname' && args[0]) {
           const p = this.pathOf(args[0], scope, depth + 1);
