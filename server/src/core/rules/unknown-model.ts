@@ -1,5 +1,7 @@
 import type { RuleDefinition } from './types';
 
+const TOKEN_PRICED = new Set(['chat', 'responses', 'completion', 'embedding']);
+
 export const unknownModel: RuleDefinition = {
   id: 'unknown-model',
   category: 'cost',
@@ -9,8 +11,9 @@ export const unknownModel: RuleDefinition = {
   docs: {
     summary: 'A literal model name with no price in the table: the call’s cost is unknown, never $0.',
     whatItDoes:
-      'Flags calls whose model name (a literal, a constant, or the default of an environment lookup) matches nothing in the ' +
-      'price table after normalising dated snapshots, provider prefixes and cloud ids, and suggests the nearest known names.',
+      'Flags chat, completion and embedding calls whose model name (a literal, a constant, or the default of an environment ' +
+      'lookup) matches nothing in the price table after normalising dated snapshots, provider prefixes and cloud ids, and ' +
+      'suggests the nearest known names. Audio and image models, priced per second or per image, are not checked.',
     whyIsThisBad:
       'A typo in a model name fails at run time, and a model we cannot price leaves a hole in every projection: the ' +
       'call is listed as unknown instead of being counted. Azure deployment names and fine-tuned models need an alias or ' +
@@ -27,6 +30,8 @@ export const unknownModel: RuleDefinition = {
   checkCallSite(site, ctx) {
     const name = site.model.value ?? site.model.default ?? null;
     if (!name || site.estimate.priceKey || site.modelProvider === 'ollama') return;
+    // The price table covers token-priced models; audio and image models are priced per second or per image.
+    if (!TOKEN_PRICED.has(site.kind)) return;
     const suggestions = ctx.prices.suggest(name, site.modelProvider);
     const dynamic = site.model.value === null ? ` (the default of \`${site.model.expression}\`)` : '';
     ctx.report({
