@@ -55,6 +55,14 @@ describe('cross-file prompts', () => {
     }
   });
 
+  it('LangChain chains count their prompt template (from_file, fromTemplate) with {variables} as holes', () => {
+    const py = site('app/lc.py', 12).estimate;
+    assert.ok(py.assumptions.includes('{customer} ≈ 250 tokens (default placeholder size)'));
+    assert.ok(py.inputTokens.static > 10);
+    const ts = site('web/src/lc.ts', 8).estimate;
+    assert.deepEqual(ts.assumptions.filter((a) => a.startsWith('{')).map((a) => a.split(' ')[0]), ['{language}', '{text}']);
+  });
+
   it('has no holes left for constants it could resolve', () => {
     assert.equal(site('app/service.py', 28).estimate.inputTokens.holes, 1); // only {message}
     assert.ok(site('web/src/chat.ts', 10).estimate.assumptions.every((a) => !/PERSONA|GUARDRAILS|FAQ/.test(a)));

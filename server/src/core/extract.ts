@@ -556,6 +556,10 @@ class Extractor {
 
   private readPrompt(m: Match): PromptPart[] {
     const spec = m.method.prompt ?? {};
+    if (m.provider === 'langchain' && 'call' in m.args && m.args.call.callee.k === 'attr') {
+      const template = this.chainTemplate(m.args.call.callee.object, m.args.scope, 0);
+      if (template) return template;
+    }
     const parts: PromptPart[] = [];
     const system = this.firstMatchParam(m, spec.system ?? []);
     if (system) parts.push(...this.systemParts(system.loc));
@@ -568,6 +572,36 @@ class Extractor {
       else parts.push(...this.prompts.messages(text.loc).map((p) => (p.role === 'user' ? { ...p, role: 'input' } : p)));
     }
     return parts;
+  }
+
+  /**
+   * LangChain `prompt | llm`, `prompt.pipe(llm)`, `RunnableSequence.from([prompt, llm])`: the prompt
+   * template at the head of the chain (`ChatPromptTemplate.from_messages`, `from_template`,
+   * `PromptTemplate.from_file`), with its `{variables}` as holes.
+   */
+  private chainTemplate(e: Expr, scope: number, depth: number): PromptPart[] | null {
+    if (depth > 8) return null;
+    const d = this.r.deref(e, scope);
+    const x = d.expr;
+    if (x.k === 'binop' && x.op === '|') return this.chainTemplate(x.left, d.scope, depth + 1);
+    if (x.k !== 'call') return null;
+    const name = x.callee.k === 'attr' ? x.callee.name : x.callee.k === 'name' ? x.callee.name : '';
+    const first = x.args.find((a) => !a.name && !a.spread)?.value;
+    if (name === 'pipe' && x.callee.k === 'attr') return this.chainTemplate(x.callee.object, d.scope, depth + 1);
+    if (name === 'from' && first) {
+      const list = this.r.deref(first, d.scope);
+      return list.expr.k === 'list' && list.expr.items[0] ? this.chainTemplate(list.expr.items[0], list.scope, depth + 1) : null;
+    }
+    if (name === 'from_messages' || name === 'fromMessages') return this.prompts.messages({ expr: x, scope: d.scope }).map((p) => ({ ...p, segments: formatHoles(p.segments) }));
+    const templateArg = name === 'from_template' || name === 'fromTemplate' ? first
+      : name === 'PromptTemplate' || name === 'ChatPromptTemplate' ? x.args.find((a) => a.name === 'template')?.value ?? (first ? this.r.dictEntries(first, d.scope).get('template')?.expr : undefined)
+      : undefined;
+    if (templateArg) return [{ role: 'user', segments: formatHoles(this.prompts.text(templateArg, d.scope)) }];
+    if (name === 'from_file' && first) {
+      const src = this.prompts.readFile(first, d.scope);
+      return [{ role: 'user', segments: src ? formatHoles([{ text: src.text }]) : [{ hole: 'file (not found)', expression: this.r.textOf(first) }] }];
+    }
+    return null;
   }
 
   private itemText(item: Expr, scope: number): PromptPart['segments'] {
@@ -728,6 +762,23 @@ function retryFromCount(value: number | null, offset: number, source: string): R
 /** HTTP client timeouts: bare params are the call's own, `ctor:` reaches the session. */
 function prefixCallParams(spec: TimeoutSpec): TimeoutSpec {
   return { ...spec, params: (spec.params ?? []).map((p) => (p.startsWith('ctor:') ? p : `ctor:${p}`)) };
+}
+
+/** LangChain templates use `{variable}` placeholders (f-string style): they become named holes. */
+function formatHoles(segments: PromptPart['segments']): PromptPart['segments'] {
+  return segments.flatMap((seg) => {
+    if (!('text' in seg)) return [seg];
+    const out: PromptPart['segments'] = [];
+    const re = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(seg.text); m; m = re.exec(seg.text)) {
+      if (m.index > last) out.push({ text: seg.text.slice(last, m.index) });
+      last = m.index + m[0].length;
+      out.push(m[1] ? { hole: m[1], expression: m[0] } : { text: m[0][0] });
+    }
+    if (last < seg.text.length) out.push({ text: seg.text.slice(last) });
+    return out;
+  });
 }
 
 function loopContext(l: Loop): LoopContext {
