@@ -76,6 +76,14 @@ export class PromptReader {
     if (callee.k === 'attr' && (method === 'render' || method === 'render_async')) {
       const rendered = this.jinjaRender(callee.object, scope, depth);
       if (rendered) return rendered;
+      // Mustache.render(template, view)
+      if (first && /mustache/i.test(this.r.textOf(callee.object))) return this.templateText(first.value, scope, depth);
+    }
+    // Handlebars.compile(template)(context), or a compiled template kept in a name.
+    const compiled = callee.k === 'call' ? { expr: callee as Expr, scope } : callee.k === 'name' ? this.r.deref(callee, scope) : null;
+    if (compiled?.expr.k === 'call' && /(^|\.)compile$/.test(this.r.textOf(compiled.expr.callee))) {
+      const source = compiled.expr.args.find((a) => !a.name && !a.spread)?.value;
+      if (source) return this.templateText(source, compiled.scope, depth);
     }
     if (callee.k === 'attr' && method === 'join' && first) {
       // "\n".join([...]) in Python, [...].join("\n") in JS
@@ -117,6 +125,11 @@ export class PromptReader {
     return templateSegments(src.text);
   }
 
+  /** A template's source (a literal, a constant or a file read) with its `{{ holes }}`. */
+  private templateText(e: Expr, scope: number, depth: number): PromptSegment[] {
+    return this.text(e, scope, depth + 1).flatMap((seg) => ('text' in seg ? templateSegments(seg.text) : [seg]));
+  }
+
   /**
    * Jinja: `env.get_template("answer.j2").render(...)` with `env = Environment(loader=FileSystemLoader("templates"))`,
    * or `Template(text).render(...)`. The template's `{{ vars }}` become holes.
@@ -126,9 +139,7 @@ export class PromptReader {
     if (t.expr.k !== 'call') return null;
     const name = t.expr.callee.k === 'attr' ? t.expr.callee.name : t.expr.callee.k === 'name' ? t.expr.callee.name : '';
     const first = t.expr.args.find((a) => !a.name && !a.spread)?.value;
-    if (name === 'Template' && first) {
-      return this.text(first, t.scope, depth + 1).flatMap((seg) => ('text' in seg ? templateSegments(seg.text) : [seg]));
-    }
+    if (name === 'Template' && first) return this.templateText(first, t.scope, depth);
     if (name !== 'get_template' || !first || t.expr.callee.k !== 'attr') return null;
     const file = this.r.stringValue(first, t.scope).value;
     const env = this.r.deref(t.expr.callee.object, t.scope);
