@@ -22,7 +22,7 @@ const common = {
 await mkdir('server/out', { recursive: true });
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
-  build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   copyFile(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'server/out/web-tree-sitter.wasm'),
   copyFile(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'server/out/tree-sitter-python.wasm'),

@@ -20,6 +20,7 @@ export type Command =
       reportUnusedDirectives: boolean;
     }
   | { kind: 'explain'; rule: string | null }
+  | { kind: 'lsp' }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -30,6 +31,7 @@ export const HELP = `llmlint — find LLM API calls, estimate what they cost, fl
 Usage:
   llmlint check [paths...] [options]   lint files and directories (default: .)
   llmlint explain [rule]               show a rule's documentation (no rule: list them)
+  llmlint lsp --stdio                  run the language server over stdio (for any LSP editor)
   llmlint --help | --version
 
 Options for check:
@@ -55,6 +57,7 @@ export function parseArgs(argv: string[]): Command {
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { kind: 'help' };
   if (argv[0] === '--version' || argv[0] === '-v') return { kind: 'version' };
   const [command, ...rest] = argv;
+  if (command === 'lsp') return { kind: 'lsp' };
   if (command === 'explain') {
     if (rest.length > 1) throw new UsageError('explain takes at most one rule id');
     return { kind: 'explain', rule: rest[0] ?? null };

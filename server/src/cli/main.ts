@@ -3,6 +3,8 @@
  * render a format, pick the exit code.
  */
 import { writeFile } from 'node:fs/promises';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from '../lsp/server';
 import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { analyzeFile, type Engine } from '../core/analyze';
@@ -49,6 +51,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     case 'explain':
       return explain(cmd.rule, io);
+    case 'lsp':
+      // The server takes over the process; its transport comes from argv (--stdio).
+      startServer(createConnection(ProposedFeatures.all));
+      return new Promise<number>(() => undefined);
     case 'check':
       return check(cmd, io);
   }

@@ -1,81 +1,244 @@
 /**
  * Language server: a thin adapter over the core. Analyses open documents on open and change
- * (debounced) and publishes the rules' diagnostics. Hints, lenses, hovers and code actions build
- * on the same results.
+ * (debounced; a newer version supersedes older work), publishes diagnostics, and answers inlay
+ * hints, code lenses, hovers and code actions from the last analysis. Edits to a module or
+ * template re-analyse the open documents that read it.
  */
-import { fileURLToPath } from 'node:url';
-import { createConnection, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import { dirname, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind, DidChangeConfigurationNotification, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type Engine } from '../core/analyze';
-import { LineIndex, locate } from '../core/position';
-import { DEFAULT_SETTINGS } from '../core/settings';
-import type { FileResult, Severity } from '../core/types';
+import { DependencyGraph } from '../core/dependencies';
+import type { ProjectSources, SourceText } from '../core/project';
+import { ruleMarkdown } from '../core/rules/docs';
+import { findRule } from '../core/rules/registry';
+import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import type { FileResult } from '../core/types';
+import { ConfigError, ConfigResolver } from '../node/config';
 import { loadEngine } from '../node/engine';
+import { FsProjectSources } from '../node/project';
+import { codeActions, codeLenses, hover, inlayHints, Positions, toDiagnostics, type HintMode } from './features';
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
 const DEBOUNCE_MS = 150;
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-let engine: Promise<Engine> | null = null;
-const pending = new Map<string, NodeJS.Timeout>();
+/** Editor settings under `llmlint.*`, per resource. */
+interface EditorSettings {
+  inlayHints: HintMode;
+  codeLens: boolean;
+}
 
-connection.onInitialize(() => {
-  engine = loadEngine().then(({ engine: e, pythonError }) => {
-    if (pythonError) connection.console.error(`Python grammar failed to load: ${pythonError}`);
-    return e;
+const DEFAULT_EDITOR: EditorSettings = { inlayHints: 'perCall', codeLens: true };
+
+export interface StatusParams {
+  file: string;
+  callSites: number;
+  problems: number;
+  analysisMs: number;
+}
+
+export function startServer(connection: Connection, engineLoader: () => Promise<Engine> = defaultEngine): void {
+  const documents = new TextDocuments(TextDocument);
+  const results = new Map<string, { version: number; result: FileResult }>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const editorSettings = new Map<string, Promise<EditorSettings>>();
+  const graph = new DependencyGraph();
+  let engine: Promise<Engine> | null = null;
+  let configs = new ConfigResolver();
+  let roots: string[] = [];
+  let canConfigure = false;
+  const configDiagnostics = new Set<string>();
+
+  connection.onInitialize((params: InitializeParams) => {
+    roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    if (!roots.length && params.rootUri) roots = [fileURLToPath(params.rootUri)];
+    canConfigure = !!params.capabilities.workspace?.configuration;
+    engine = engineLoader();
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.SourceFixAll}.llmlint`] },
+      },
+      serverInfo: { name: 'llmlint', version: '0.1.0' },
+    };
   });
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
-});
 
-function pathOf(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  connection.onInitialized(() => {
+    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  });
+
+  /** Where a file sits: its workspace root (ids and paths are relative to it) and its path there. */
+  function locate(uri: string): { root: string; abs: string; rel: string } | null {
+    if (!uri.startsWith('file:')) return null;
+    const abs = fileURLToPath(uri);
+    const root = roots.filter((r) => abs.startsWith(r + sep)).sort((a, b) => b.length - a.length)[0] ?? dirname(abs);
+    return { root, abs, rel: relative(root, abs).split(sep).join('/') };
+  }
+
+  /** Open documents win over the disk, so unsaved edits to prompts.py show at once. */
+  function sourcesFor(root: string): ProjectSources {
+    const disk = new FsProjectSources(root);
+    const open = (s: SourceText | null): SourceText | null => {
+      if (!s) return null;
+      const doc = documents.get(pathToFileURL(`${root}/${s.path}`).toString());
+      return doc ? { path: s.path, text: doc.getText() } : s;
+    };
+    return { module: (f, spec, lang) => open(disk.module(f, spec, lang)), file: (f, p) => open(disk.file(f, p)) };
+  }
+
+  function settingsFor(abs: string): Settings {
+    try {
+      const s = configs.forFile(abs).settings;
+      clearConfigProblems();
+      return s;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      reportConfigProblems(err);
+      return DEFAULT_SETTINGS;
+    }
+  }
+
+  /** A bad config is a diagnostic on the config file, not an outage: analysis goes on with defaults. */
+  function reportConfigProblems(err: ConfigError): void {
+    const byFile = new Map<string, typeof err.problems>();
+    for (const p of err.problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+    for (const [file, problems] of byFile) {
+      const uri = pathToFileURL(file).toString();
+      configDiagnostics.add(uri);
+      void connection.sendDiagnostics({
+        uri,
+        diagnostics: problems.map((p) => ({
+          range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.line - 1, character: p.column - 1 + 1 } },
+          severity: DiagnosticSeverity.Error,
+          source: 'llmlint',
+          message: `Invalid llmlint configuration: ${p.message}. Files are analysed with the default settings until it is fixed.`,
+        })),
+      });
+    }
+  }
+
+  function clearConfigProblems(): void {
+    for (const uri of configDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    configDiagnostics.clear();
+  }
+
+  async function validate(doc: TextDocument): Promise<void> {
+    if (!engine) return;
+    const e = await engine;
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== doc.version) return; // a newer edit supersedes this one
+    const where = locate(doc.uri);
+    const started = performance.now();
+    const settings = where ? settingsFor(where.abs) : DEFAULT_SETTINGS;
+    const result = analyzeFile({ path: where?.rel ?? doc.uri, text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
+    const analysisMs = performance.now() - started;
+    results.set(doc.uri, { version: doc.version, result });
+    if (where) graph.update(where.rel, result.dependencies ?? []);
+    for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
+    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
+    void connection.sendNotification('llmlint/status', { file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
+    if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
+  }
+
+  function reanalyse(uri: string): void {
+    const doc = documents.get(uri);
+    if (doc) schedule(doc);
+  }
+
+  function schedule(doc: TextDocument): void {
+    clearTimeout(pending.get(doc.uri));
+    pending.set(doc.uri, setTimeout(() => {
+      pending.delete(doc.uri);
+      validate(doc).catch((err: unknown) => connection.console.error(`analysis failed for ${doc.uri}: ${String(err)}`));
+    }, DEBOUNCE_MS));
+  }
+
+  /** The result for the document's current version (analysing now if an edit is pending). */
+  async function resultFor(uri: string): Promise<FileResult | null> {
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const cached = results.get(uri);
+    if (cached && cached.version === doc.version) return cached.result;
+    clearTimeout(pending.get(uri));
+    pending.delete(uri);
+    await validate(doc);
+    return results.get(uri)?.result ?? null;
+  }
+
+  function editor(uri: string): Promise<EditorSettings> {
+    let s = editorSettings.get(uri);
+    if (!s) {
+      s = canConfigure
+        ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'llmlint' }).then((c: Partial<EditorSettings> | null) => ({ ...DEFAULT_EDITOR, ...c }), () => DEFAULT_EDITOR)
+        : Promise.resolve(DEFAULT_EDITOR);
+      editorSettings.set(uri, s);
+    }
+    return s;
+  }
+
+  connection.onDidChangeConfiguration(() => {
+    editorSettings.clear();
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    // A config file changed: read configs afresh and re-analyse what is open.
+    configs = new ConfigResolver();
+    for (const doc of documents.all()) schedule(doc);
+  });
+
+  connection.languages.inlayHint.on(async (params) => {
+    const result = await resultFor(params.textDocument.uri);
+    return result ? inlayHints(result, (await editor(params.textDocument.uri)).inlayHints) : [];
+  });
+
+  connection.onCodeLens(async (params) => {
+    const result = await resultFor(params.textDocument.uri);
+    return result && (await editor(params.textDocument.uri)).codeLens ? codeLenses(result) : [];
+  });
+
+  connection.onHover(async (params) => {
+    const result = await resultFor(params.textDocument.uri);
+    if (!result || !engine) return null;
+    const pos = new Positions(result);
+    return hover(result, pos.offset(params.position.line, params.position.character), (await engine).prices, pos);
+  });
+
+  connection.onCodeAction(async (params) => {
+    const result = await resultFor(params.textDocument.uri);
+    return result ? codeActions(result, params.textDocument.uri, params.range, params.context.only) : [];
+  });
+
+  connection.onRequest('llmlint/ruleDocs', (rule: string) => {
+    const def = findRule(rule);
+    return def ? ruleMarkdown(def) : null;
+  });
+
+  /** Call sites of the open documents, for the cost panel. */
+  connection.onRequest('llmlint/callSites', () =>
+    [...results.values()].flatMap(({ result }) => result.callSites.map((s) => ({ id: s.id, file: s.file, api: s.api, model: s.estimate.model, costPerCallUsd: s.estimate.costPerCallUsd }))),
+  );
+
+  documents.onDidOpen((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    results.delete(e.document.uri);
+    editorSettings.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  documents.listen(connection);
+  connection.listen();
 }
 
-export function toLspDiagnostics(result: FileResult): LspDiagnostic[] {
-  const index = new LineIndex(result.text);
-  const pos = (offset: number) => {
-    const p = locate(result, index, offset);
-    return { line: p.line, character: p.character };
-  };
-  return result.diagnostics.map((d) => ({
-    range: { start: pos(d.span.start), end: pos(d.span.end) },
-    severity: SEVERITY[d.severity],
-    source: 'llmlint',
-    code: d.rule,
-    message: `${d.message}\n${d.note}\n${d.help}`,
-  }));
+async function defaultEngine(): Promise<Engine> {
+  const { engine, pythonError } = await loadEngine();
+  if (pythonError) console.error(`llmlint: Python grammar failed to load: ${pythonError}`);
+  return engine;
 }
-
-async function validate(doc: TextDocument): Promise<void> {
-  if (!engine) return;
-  const e = await engine;
-  const current = documents.get(doc.uri);
-  if (!current || current.version !== doc.version) return; // a newer edit supersedes this one
-  const result = analyzeFile({ path: pathOf(doc.uri), text: doc.getText() }, e, DEFAULT_SETTINGS);
-  for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
-  await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toLspDiagnostics(result) });
-}
-
-function schedule(doc: TextDocument): void {
-  clearTimeout(pending.get(doc.uri));
-  pending.set(doc.uri, setTimeout(() => {
-    pending.delete(doc.uri);
-    validate(doc).catch((err: unknown) => connection.console.error(`analysis failed for ${doc.uri}: ${String(err)}`));
-  }, DEBOUNCE_MS));
-}
-
-documents.onDidOpen((e) => schedule(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
-documents.onDidClose((e) => {
-  clearTimeout(pending.get(e.document.uri));
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-});
-
-documents.listen(connection);
-connection.listen();

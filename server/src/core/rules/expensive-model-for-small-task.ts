@@ -1,24 +1,9 @@
 import { replaceModelLiteral } from '../fixes';
 import { formatUsd } from '../format';
 import { canonicalName, stripDate, type ModelPrice } from '../pricing';
+import { cheaperTier } from '../tiers';
 import type { RuleDefinition } from './types';
 
-/**
- * Frontier models and the cheaper tier of the same provider, matched on the undated model name.
- * The first match wins, so more specific patterns come first.
- */
-const TIERS: Array<{ frontier: RegExp; cheaper: string }> = [
-  { frontier: /^(gpt-4o|chatgpt-4o|gpt-4-turbo|gpt-4-turbo-preview|gpt-4)$/, cheaper: 'gpt-4o-mini' },
-  { frontier: /^gpt-4\.1$/, cheaper: 'gpt-4.1-mini' },
-  { frontier: /^gpt-5\.[45](-pro)?$/, cheaper: 'gpt-5.4-mini' },
-  { frontier: /^gpt-5(\.[0-3])?(-pro|-chat|-chat-latest)?$/, cheaper: 'gpt-5-mini' },
-  { frontier: /^(o1|o3)(-pro)?$/, cheaper: 'o4-mini' },
-  { frontier: /^claude-(opus|sonnet)-\d|^claude-\d(-\d)?-(opus|sonnet)$/, cheaper: 'claude-haiku-4-5' },
-  { frontier: /^gemini-3(\.\d)?-pro(-preview)?$/, cheaper: 'gemini-3-flash-preview' },
-  { frontier: /^gemini-(2\.5|1\.5)-pro$|^gemini-pro-latest$/, cheaper: 'gemini-2.5-flash' },
-  { frontier: /^mistral-large(-\d+)?$/, cheaper: 'mistral-small-latest' },
-  { frontier: /^(command-r-plus|command-a(-\d\d)?)$/, cheaper: 'command-r-08-2024' },
-];
 
 /** Providers whose model names the fix can rewrite in place (Azure uses deployment names, Bedrock its own ids). */
 const NAMED_PROVIDERS = new Set(['openai', 'anthropic', 'google', 'mistral', 'cohere']);
@@ -62,7 +47,7 @@ export const expensiveModelForSmallTask: RuleDefinition = {
     const bound = site.maxOutputTokens ? site.maxOutputTokens.value ?? site.maxOutputTokens.default ?? null : null;
     if (bound === null || bound > Number(ctx.options.maxOutputTokens)) return;
     const undated = stripDate(canonicalName(site.estimate.priceKey));
-    const cheaper = TIERS.find((t) => t.frontier.test(undated))?.cheaper;
+    const cheaper = cheaperTier(undated);
     const current = ctx.prices.table.models[site.estimate.priceKey];
     const target = cheaper ? ctx.prices.lookup(cheaper, site.modelProvider) : null;
     if (!cheaper || !target || target.price.provider !== current.provider) return;

@@ -1,0 +1,129 @@
+/**
+ * The language server in-process, over a pair of in-memory streams: what an editor asks and
+ * what it gets back. Waits are polls on notifications, never sleeps.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { startServer } from '../../server/src/lsp/server';
+import { testEngine } from '../helpers/engine';
+
+const ROOT = join(__dirname, '..', 'fixtures', 'sample-app');
+const uriOf = (rel: string) => pathToFileURL(join(ROOT, rel)).toString();
+
+describe('language server (in-process)', function () {
+  let client: MessageConnection;
+  const published = new Map<string, PublishDiagnosticsParams[]>();
+  const waiters: Array<() => void> = [];
+
+  /** Resolves when a diagnostics publication for `uri` satisfies `pred`. */
+  function diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}`)), 15_000);
+      const check = () => {
+        const last = published.get(uri)?.at(-1);
+        if (last && pred(last.diagnostics)) {
+          clearTimeout(deadline);
+          resolve(last.diagnostics);
+          return true;
+        }
+        return false;
+      };
+      const wait = () => {
+        if (!check()) waiters.push(wait);
+      };
+      wait();
+    });
+  }
+
+  function open(rel: string, languageId: string, text = readFileSync(join(ROOT, rel), 'utf8')): void {
+    void client.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(rel), languageId, version: 1, text } });
+  }
+
+  before(async () => {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const engine = await testEngine();
+    startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), async () => engine);
+    client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
+      for (const w of waiters.splice(0)) w();
+    });
+    client.listen();
+    await client.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(ROOT).toString(), workspaceFolders: [{ uri: pathToFileURL(ROOT).toString(), name: 'sample-app' }], capabilities: {} });
+    await client.sendNotification('initialized', {});
+  });
+
+  after(() => client.dispose());
+
+  it('publishes the rules’ diagnostics for an opened file', async () => {
+    open('backend/summarize.py', 'python');
+    const diags = await diagnosticsFor(uriOf('backend/summarize.py'), (d) => d.some((x) => x.code === 'unbounded-output'));
+    const unbounded = diags.find((d) => d.code === 'unbounded-output')!;
+    assert.equal(unbounded.range.start.line, 25);
+    assert.equal(unbounded.source, 'llmlint');
+    assert.match(String(unbounded.message), /no output-token bound/);
+  });
+
+  it('shows the cost per call as an inlay hint after the call and a code lens above it', async () => {
+    const uri = uriOf('backend/summarize.py');
+    const hints: InlayHint[] = await client.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } });
+    assert.equal(hints.length, 1);
+    assert.match(String(hints[0].label), /^ ≈ \$0\.00\d+\/call$/);
+    assert.ok(hints[0].position.line > 25, 'after the end of the call');
+    const lenses: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    assert.match(lenses[0].command!.title, /^gpt-4o · ≈\d+ in \/ ≤16k out · \$0\.00\d+\/call · depends on usage$/);
+  });
+
+  it('explains the estimate in a hover: a table, the assumptions, a cheaper model', async () => {
+    const h: Hover = await client.sendRequest('textDocument/hover', { textDocument: { uri: uriOf('backend/summarize.py') }, position: { line: 25, character: 25 } });
+    const md = (h.contents as { value: string }).value as string;
+    assert.match(md, /\| Input tokens \| ≈\d+ \(\d+ static \+ 1 hole\) \|/);
+    assert.match(md, /\| Price per 1M tokens \| \$2\.5 in · \$10 out \|/);
+    assert.match(md, /Cheaper in the same family: `gpt-4o-mini`/);
+    assert.match(md, /\*\*Assumptions\*\*\n- \{ticket_text\} ≈ 250 tokens/);
+  });
+
+  it('offers the rule’s fix, a suppression and the rule docs as code actions', async () => {
+    const uri = uriOf('backend/summarize.py');
+    const actions: CodeAction[] = await client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 25, character: 0 }, end: { line: 25, character: 40 } }, context: { diagnostics: [] } });
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Add max_completion_tokens=1024 (unsafe: check the result)'), titles.join('\n'));
+    assert.ok(titles.includes('Suppress unbounded-output for this line'));
+    assert.ok(titles.includes('Explain rule unbounded-output'));
+    const fix = actions.find((a) => a.title.startsWith('Add max_completion_tokens'))!;
+    const [edit] = fix.edit!.changes![uri];
+    assert.match(edit.newText, /max_completion_tokens=1024/);
+    const docs: string = await client.sendRequest('llmlint/ruleDocs', 'unbounded-output');
+    assert.match(docs, /## Why is this bad\?/);
+  });
+
+  it('re-estimates a call when the module its prompt comes from is edited (unsaved)', async () => {
+    const uri = uriOf('backend/summarize.py');
+    const lensBefore: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    const tokensBefore = Number(/≈(\d+) in/.exec(lensBefore[0].command!.title)![1]);
+    const prompts = readFileSync(join(ROOT, 'backend/prompts.py'), 'utf8');
+    open('backend/prompts.py', 'python', prompts);
+    const longer = prompts.replace('SYSTEM_PROMPT = """', `SYSTEM_PROMPT = """${'Always be thorough. '.repeat(100)}`);
+    void client.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf('backend/prompts.py'), version: 2 }, contentChanges: [{ text: longer }] });
+    const count = published.get(uri)?.length ?? 0;
+    await diagnosticsFor(uri, () => (published.get(uri)?.length ?? 0) > count);
+    const lensAfter: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    const tokensAfter = Number(/≈(\d+) in/.exec(lensAfter[0].command!.title)![1]);
+    assert.ok(tokensAfter >= tokensBefore + 400, `${tokensBefore} → ${tokensAfter}`);
+  });
+
+  it('keeps answering after a file that does not parse', async () => {
+    open('web/src/broken.ts', 'typescript', "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [] });\nfunction (((\n");
+    const diags = await diagnosticsFor(uriOf('web/src/broken.ts'));
+    assert.ok(diags.some((d) => d.code === 'unbounded-output'));
+    open('web/src/moderation.ts', 'typescript');
+    await diagnosticsFor(uriOf('web/src/moderation.ts'), (d) => d.some((x) => x.code === 'missing-retry'));
+  });
+});
