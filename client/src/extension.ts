@@ -1,12 +1,23 @@
 /**
- * VS Code client: starts the llmlint language server (bundled next to this file's package) over
- * IPC and routes Python, JS/TS and notebook documents to it.
+ * VS Code client: starts the llmlint language server (bundled in this extension) over IPC,
+ * routes Python, JS/TS and notebook documents to it, and adds the commands and the status item.
+ * Activation stays cheap: the server loads TypeScript, the Python grammar and the tokenizer in its
+ * own process.
  */
 import * as path from 'node:path';
-import { window, type ExtensionContext } from 'vscode';
+import { commands, languages, LanguageStatusSeverity, window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+interface StatusParams {
+  file: string;
+  callSites: number;
+  problems: number;
+  analysisMs: number;
+}
+
+const RULE_IDS_REQUEST = 'llmlint/ruleDocs';
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
@@ -14,6 +25,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const output = window.createOutputChannel('llmlint', { log: true });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -21,13 +33,48 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'typescriptreact' },
       { scheme: 'file', language: 'javascript' },
       { scheme: 'file', language: 'javascriptreact' },
-      { notebook: '*', language: 'python' },
+      { scheme: 'file', pattern: '**/*.{prompty,prompt,prompt.yml,prompt.yaml}' },
     ],
-    outputChannel: window.createOutputChannel('llmlint', { log: true }),
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{llmlint.config.json,pyproject.toml,package.json}') },
+    outputChannel: output,
   };
   client = new LanguageClient('llmlint', 'llmlint', serverOptions, clientOptions);
+
+  const status = languages.createLanguageStatusItem('llmlint.status', [{ language: 'python' }, { language: 'typescript' }, { language: 'javascript' }, { language: 'typescriptreact' }]);
+  status.name = 'llmlint';
+  status.text = 'llmlint: starting…';
+  context.subscriptions.push(status);
+
+  context.subscriptions.push(
+    commands.registerCommand('llmlint.restartServer', async () => {
+      await client?.restart();
+    }),
+    commands.registerCommand('llmlint.explainRule', async (rule?: string) => {
+      const id = rule ?? (await window.showInputBox({ prompt: 'Rule id (e.g. unbounded-output)' }));
+      if (!id || !client) return;
+      const markdown: string | null = await client.sendRequest(RULE_IDS_REQUEST, id);
+      if (!markdown) {
+        void window.showWarningMessage(`llmlint has no rule "${id}".`);
+        return;
+      }
+      const doc = await workspace.openTextDocument({ language: 'markdown', content: markdown });
+      await commands.executeCommand('markdown.showPreview', doc.uri);
+    }),
+    commands.registerCommand('llmlint.showCallDetails', async () => {
+      // The hover on the call has the breakdown; the lens points the user at it.
+      await commands.executeCommand('editor.action.showHover');
+    }),
+  );
+
   context.subscriptions.push(client);
   await client.start();
+  context.subscriptions.push(
+    client.onNotification('llmlint/status', (p: StatusParams) => {
+      status.text = `$(pulse) ${p.callSites} LLM call${p.callSites === 1 ? '' : 's'}`;
+      status.detail = `${p.file}: ${p.problems} problem${p.problems === 1 ? '' : 's'}, analysed in ${p.analysisMs.toFixed(0)} ms`;
+      status.severity = LanguageStatusSeverity.Information;
+    }),
+  );
 }
 
 export async function deactivate(): Promise<void> {
