@@ -34,6 +34,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'javascript' },
       { scheme: 'file', language: 'javascriptreact' },
       { scheme: 'file', pattern: '**/*.{prompty,prompt,prompt.yml,prompt.yaml}' },
+      { notebook: '*', language: 'python' },
     ],
     synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{llmlint.config.json,pyproject.toml,package.json}') },
     outputChannel: output,

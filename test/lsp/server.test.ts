@@ -119,6 +119,13 @@ describe('language server (in-process)', function () {
     assert.ok(tokensAfter >= tokensBefore + 400, `${tokensBefore} → ${tokensAfter}`);
   });
 
+  it('analyses a notebook cell as the language it is written in', async () => {
+    const uri = 'vscode-notebook-cell:/work/demo.ipynb#W2sZmlsZQ%3D%3D';
+    void client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: 'resp = client.chat.completions.create(model="gpt-4o", messages=msgs)\n' } });
+    const diags = await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'unbounded-output'));
+    assert.equal(diags.find((d) => d.code === 'unbounded-output')!.range.start.line, 0);
+  });
+
   it('keeps answering after a file that does not parse', async () => {
     open('web/src/broken.ts', 'typescript', "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [] });\nfunction (((\n");
     const diags = await diagnosticsFor(uriOf('web/src/broken.ts'));

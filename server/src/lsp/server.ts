@@ -135,7 +135,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const where = locate(doc.uri);
     const started = performance.now();
     const settings = where ? settingsFor(where.abs) : DEFAULT_SETTINGS;
-    const result = analyzeFile({ path: where?.rel ?? doc.uri, text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
+    const result = analyzeFile({ path: where?.rel ?? cellPath(doc), text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
     const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, result });
     if (where) graph.update(where.rel, result.dependencies ?? []);
@@ -235,6 +235,15 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * A notebook cell (`vscode-notebook-cell:` URI) is analysed on its own as the language it is
+ * written in; a client built in another cell is still found by the distinctive-path heuristics.
+ */
+function cellPath(doc: TextDocument): string {
+  const ext = doc.languageId === 'python' ? '.py' : doc.languageId.startsWith('typescript') ? '.ts' : doc.languageId.startsWith('javascript') ? '.js' : '';
+  return `${doc.uri}${ext}`;
 }
 
 async function defaultEngine(): Promise<Engine> {
