@@ -1,0 +1,97 @@
+// Language-server benchmark: a real LSP client over stdio. Opens a generated 2,000-line Python
+// file full of LLM calls, makes edits, and prints the server's analysis time per edit (from the
+// server's llmlint/status notification), the round trip of an inlay-hint request, and the
+// server's memory. Prints figures; asserts nothing.   npm run bench:lsp [-- --edits N]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const edits = Number(process.argv[process.argv.indexOf('--edits') + 1]) || 40;
+const server = spawn(process.execPath, [resolve('server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+let buf = Buffer.alloc(0);
+let nextId = 1;
+const pending = new Map();
+const listeners = [];
+
+server.stdout.on('data', (chunk) => {
+  buf = Buffer.concat([buf, chunk]);
+  for (;;) {
+    const head = buf.indexOf('\r\n\r\n');
+    if (head < 0) return;
+    const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, head).toString())[1]);
+    if (buf.length < head + 4 + len) return;
+    const msg = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString());
+    buf = buf.subarray(head + 4 + len);
+    if (msg.id !== undefined && pending.has(msg.id)) {
+      pending.get(msg.id)(msg.result);
+      pending.delete(msg.id);
+    } else if (msg.method) {
+      for (const l of listeners.splice(0)) if (!l(msg)) listeners.push(l);
+    }
+  }
+});
+
+const send = (m) => {
+  const s = JSON.stringify({ jsonrpc: '2.0', ...m });
+  server.stdin.write(`Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`);
+};
+const request = (method, params) => new Promise((res) => { const id = nextId++; pending.set(id, res); send({ id, method, params }); });
+const notify = (method, params) => send({ method, params });
+const waitFor = (pred) => new Promise((res) => listeners.push((m) => (pred(m) ? (res(m), true) : false)));
+
+// A 2,000-line file: realistic functions, one LLM call in every ~20 lines.
+const block = (i) => `
+def summarize_${i}(text: str) -> str:
+    """Summarise a ticket for the on-call engineer."""
+    prompt = f"Summarise this ticket in three bullet points:\\n\\n{text}"
+    response = client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+        max_completion_tokens=300,
+    )
+    answer = response.choices[0].message.content or ""
+    if not answer:
+        raise RuntimeError("empty answer")
+    words = answer.split()
+    cleaned = [w.strip() for w in words if w]
+    result = " ".join(cleaned)
+    log.info("summary %s: %d chars", ${i}, len(result))
+    return result
+
+`;
+let text = 'import logging\nfrom openai import OpenAI\n\nlog = logging.getLogger(__name__)\nclient = OpenAI()\nSYSTEM = "You are a careful assistant."\n';
+for (let i = 0; text.split('\n').length < 2000; i++) text += block(i);
+const lines = text.split('\n').length;
+const uri = pathToFileURL(resolve('bench-2000-lines.py')).toString();
+
+await request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+notify('initialized', {});
+const t0 = performance.now();
+notify('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+const first = await waitFor((m) => m.method === 'llmlint/status');
+const firstWall = performance.now() - t0;
+
+const analysis = [];
+const hints = [];
+for (let v = 2; v < edits + 2; v++) {
+  // Type one character into a prompt string in the middle of the file.
+  const line = 1000 + (v % 50);
+  notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line, character: 4 }, end: { line, character: 4 } }, text: ' ' }] });
+  const status = await waitFor((m) => m.method === 'llmlint/status');
+  analysis.push(status.params.analysisMs);
+  const h0 = performance.now();
+  await request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } } });
+  hints.push(performance.now() - h0);
+}
+const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024;
+
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const row = (k, v) => console.log(`${k.padEnd(44)} ${v}`);
+console.log(`llmlint LSP bench — ${lines}-line Python file, ${first.params.callSites} LLM calls, ${edits} edits`);
+row('first analysis (cold: grammar, tokenizer)', `${first.params.analysisMs.toFixed(1)} ms server, ${firstWall.toFixed(0)} ms wall incl. load`);
+row('edit → diagnostics+hints, server time', `median ${pct(analysis, 0.5).toFixed(1)} ms, p95 ${pct(analysis, 0.95).toFixed(1)} ms   (target p95 ≤ 50 ms)`);
+row('inlay-hint request round trip', `median ${pct(hints, 0.5).toFixed(1)} ms, p95 ${pct(hints, 0.95).toFixed(1)} ms`);
+row('server RSS after the edits', `${rss.toFixed(0)} MB`);
+row('(debounce before analysis, not counted)', '150 ms');
+server.kill();
