@@ -67,6 +67,7 @@ describe('language server (in-process)', function () {
     const diags = await diagnosticsFor(uriOf('backend/summarize.py'), (d) => d.some((x) => x.code === 'unbounded-output'));
     const unbounded = diags.find((d) => d.code === 'unbounded-output')!;
     assert.equal(unbounded.range.start.line, 25);
+    assert.deepEqual(unbounded.range.end, { line: 25, character: 45 }, 'underlines the callee, not all the arguments');
     assert.equal(unbounded.source, 'llmlint');
     assert.match(String(unbounded.message), /no output-token bound/);
   });
@@ -75,7 +76,7 @@ describe('language server (in-process)', function () {
     const uri = uriOf('backend/summarize.py');
     const hints: InlayHint[] = await client.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } });
     assert.equal(hints.length, 1);
-    assert.match(String(hints[0].label), /^ ≈ \$0\.00\d+\/call$/);
+    assert.match(String(hints[0].label), /^≈ \$0\.00\d+\/call$/);
     assert.ok(hints[0].position.line > 25, 'after the end of the call');
     const lenses: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
     assert.match(lenses[0].command!.title, /^gpt-4o · ≈\d+ in \/ ≤16k out · \$0\.00\d+\/call · depends on usage$/);

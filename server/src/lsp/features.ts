@@ -44,7 +44,7 @@ export class Positions {
 
 export function toDiagnostics(result: FileResult, pos = new Positions(result)): LspDiagnostic[] {
   return result.diagnostics.map((d) => ({
-    range: pos.range(d.span),
+    range: pos.range(squiggleSpan(result, d)),
     severity: SEVERITY[d.severity],
     source: SOURCE,
     code: d.rule,
@@ -53,13 +53,24 @@ export function toDiagnostics(result: FileResult, pos = new Positions(result)): 
   }));
 }
 
+/**
+ * A finding about a whole call is underlined on its callee (`client.chat.completions.create`), not
+ * on every line of its arguments; the CLI and JSON keep the call's full range.
+ */
+function squiggleSpan(result: FileResult, d: Diagnostic): { start: number; end: number } {
+  const site = d.callSiteId ? result.callSites.find((s) => s.id === d.callSiteId) : undefined;
+  if (!site || site.span.start !== d.span.start || site.span.end !== d.span.end) return d.span;
+  const callee = site.info.expr.callee.span;
+  return callee.end > callee.start && callee.start >= d.span.start ? { start: d.span.start, end: callee.end } : d.span;
+}
+
 /** `≈ $0.0061/call` after each call. */
 export function inlayHints(result: FileResult, mode: HintMode, pos = new Positions(result)): InlayHint[] {
   if (mode === 'off') return [];
   return result.callSites.map((s) => {
     const range = pos.range(s.span);
     const cost = s.estimate.costPerCallUsd.expected;
-    const label = cost === null ? ' ≈ $? (unpriced)' : ` ≈ ${formatUsd(cost)}/call`;
+    const label = cost === null ? '≈ $? (unpriced)' : `≈ ${formatUsd(cost)}/call`;
     return { position: range.end, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `llmlint: ${s.estimate.model ?? 'unknown model'}, ${tokensLine(s)}` };
   });
 }
