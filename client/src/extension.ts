@@ -11,6 +11,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 let client: LanguageClient | undefined;
 
 interface StatusParams {
+  pid: number;
   file: string;
   callSites: number;
   problems: number;
@@ -19,7 +20,15 @@ interface StatusParams {
 
 const RULE_IDS_REQUEST = 'llmlint/ruleDocs';
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What the extension exposes to other extensions and to its end-to-end tests. */
+export interface LlmlintApi {
+  /** The language server's process id, once it has analysed a file; it changes when the server restarts. */
+  serverPid(): number | undefined;
+}
+
+let lastServerPid: number | undefined;
+
+export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -71,11 +80,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   await client.start();
   context.subscriptions.push(
     client.onNotification('llmlint/status', (p: StatusParams) => {
+      lastServerPid = p.pid;
       status.text = `$(pulse) ${p.callSites} LLM call${p.callSites === 1 ? '' : 's'}`;
       status.detail = `${p.file}: ${p.problems} problem${p.problems === 1 ? '' : 's'}, analysed in ${p.analysisMs.toFixed(0)} ms`;
       status.severity = LanguageStatusSeverity.Information;
     }),
   );
+  return { serverPid: () => lastServerPid };
 }
 
 export async function deactivate(): Promise<void> {

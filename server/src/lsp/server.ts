@@ -33,6 +33,8 @@ interface EditorSettings {
 const DEFAULT_EDITOR: EditorSettings = { inlayHints: 'perCall', codeLens: true };
 
 export interface StatusParams {
+  /** The server's process id, so the client (and its tests) can tell a restarted server. */
+  pid: number;
   file: string;
   callSites: number;
   problems: number;
@@ -141,7 +143,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (where) graph.update(where.rel, result.dependencies ?? []);
     for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
-    void connection.sendNotification('llmlint/status', { file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
+    void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
     if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
   }
 

@@ -63,4 +63,32 @@ describe('llmlint in a real VS Code extension host', () => {
     }
     await waitForDiagnostic(doc, 'unbounded-output', 26);
   });
+
+  it('a killed language server is restarted by the client and analyses again', async () => {
+    const api = vscode.extensions.getExtension<{ serverPid(): number | undefined }>(EXTENSION_ID)!.exports;
+    const doc = await openFixture('backend/summarize.py');
+    await waitForDiagnostic(doc, 'unbounded-output', 26);
+    const pid = await waitFor('the server to report its pid', () => api.serverPid() ?? miss([]));
+    process.kill(pid, 'SIGKILL');
+    // Edit so the restarted server has something to analyse, then expect a new pid and fresh results.
+    const line = doc.lineAt(31);
+    try {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, line.range.end, ' ');
+      await vscode.workspace.applyEdit(edit);
+      const next = await waitFor('a restarted server (new pid)', async () => {
+        const now = api.serverPid();
+        if (now !== undefined && now !== pid) return now;
+        // Nudge: the restarted client re-sends open documents; an edit makes it analyse.
+        const e = new vscode.WorkspaceEdit();
+        e.insert(doc.uri, doc.lineAt(31).range.end, ' ');
+        await vscode.workspace.applyEdit(e);
+        return miss([`pid ${String(now)}`]);
+      });
+      assert.notEqual(next, pid);
+    } finally {
+      await revert(doc);
+    }
+    await waitForDiagnostic(doc, 'unbounded-output', 26);
+  });
 });
