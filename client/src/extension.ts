@@ -70,6 +70,11 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
       const doc = await workspace.openTextDocument({ language: 'markdown', content: markdown });
       await commands.executeCommand('markdown.showPreview', doc.uri);
     }),
+    commands.registerCommand('llmlint.scanWorkspace', async () => {
+      if (!client) return;
+      const { files } = await client.sendRequest<{ files: number }>('llmlint/scanWorkspace');
+      void window.showInformationMessage(`llmlint scanned ${files} file${files === 1 ? '' : 's'}.`);
+    }),
     commands.registerCommand('llmlint.showCallDetails', async () => {
       // The hover on the call has the breakdown; the lens points the user at it.
       await commands.executeCommand('editor.action.showHover');

@@ -127,6 +127,19 @@ describe('language server (in-process)', function () {
     assert.equal(diags.find((d) => d.code === 'unbounded-output')!.range.start.line, 0);
   });
 
+  it('scans the workspace and answers the projection request with every call site, unknown prices listed', async () => {
+    let projection: { scanning: boolean; callSites: Array<{ file: string; line: number; model: string | null }>; unknownPrice: string[] } = { scanning: true, callSites: [], unknownPrice: [] };
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      projection = await client.sendRequest('llmlint/projection');
+      if (!projection.scanning && projection.callSites.some((c) => c.file === 'web/src/search.ts')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const files = new Set(projection.callSites.map((c) => c.file));
+    for (const f of ['backend/agent.py', 'backend/embed_docs.py', 'web/src/chat.ts', 'web/src/search.ts']) assert.ok(files.has(f), f);
+    assert.deepEqual(projection.unknownPrice, ['backend/translate.py::translate_reply#1']);
+  });
+
   it('keeps answering after a file that does not parse', async () => {
     open('web/src/broken.ts', 'typescript', "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [] });\nfunction (((\n");
     const diags = await diagnosticsFor(uriOf('web/src/broken.ts'));

@@ -19,7 +19,9 @@ import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { FileResult } from '../core/types';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { loadEngine } from '../node/engine';
+import { DEFAULT_MAX_FILE_BYTES, discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
+import { readSource } from '../node/source';
 import { codeActions, codeLenses, hover, inlayHints, Positions, toDiagnostics, type HintMode } from './features';
 
 const DEBOUNCE_MS = 150;
@@ -72,7 +74,50 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
 
   connection.onInitialized(() => {
     if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void scanWorkspace();
   });
+
+  /** Call sites of every file in the workspace (open documents: their latest analysis), for the projection. */
+  const workspaceSites = new Map<string, ProjectedSite[]>();
+  let scanning: Promise<void> | null = null;
+
+  /**
+   * Analyses every file of the workspace folders once, off the keystroke path (yielding between
+   * files), with progress; keeps only call-site summaries and dependency edges, not the texts.
+   */
+  function scanWorkspace(): Promise<void> {
+    scanning ??= (async () => {
+      if (!engine || !roots.length) return;
+      const e = await engine;
+      const progress = await connection.window.createWorkDoneProgress().catch(() => null);
+      try {
+        const files = (await Promise.all(roots.map((root) => discover(root, [root], { maxFileBytes: DEFAULT_MAX_FILE_BYTES }).then((d) => d.files.map((f) => ({ ...f, root })))))).flat();
+        progress?.begin('llmlint: scanning the workspace', 0, `${files.length} files`, true);
+        let done = 0;
+        for (const f of files) {
+          if (progress?.token.isCancellationRequested) break;
+          const uri = pathToFileURL(f.path).toString();
+          if (!documents.get(uri)) {
+            const source = readSource(f.path);
+            if (source.ok) {
+              const result = analyzeFile({ path: f.rel, text: source.text }, e, settingsFor(f.path), sourcesFor(f.root));
+              graph.update(f.rel, result.dependencies ?? []);
+              workspaceSites.set(f.rel, projected(result));
+            }
+          }
+          done++;
+          if (done % 25 === 0) {
+            progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+            await new Promise((r) => setImmediate(r)); // let requests and edits through
+          }
+        }
+      } finally {
+        progress?.done();
+        scanning = null;
+      }
+    })();
+    return scanning;
+  }
 
   /** Where a file sits: its workspace root (ids and paths are relative to it) and its path there. */
   function locate(uri: string): { root: string; abs: string; rel: string } | null {
@@ -140,7 +185,10 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const result = analyzeFile({ path: where?.rel ?? cellPath(doc), text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
     const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, result });
-    if (where) graph.update(where.rel, result.dependencies ?? []);
+    if (where) {
+      graph.update(where.rel, result.dependencies ?? []);
+      workspaceSites.set(where.rel, projected(result));
+    }
     for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
     void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
@@ -221,10 +269,17 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     return def ? ruleMarkdown(def) : null;
   });
 
-  /** Call sites of the open documents, for the cost panel. */
-  connection.onRequest('llmlint/callSites', () =>
-    [...results.values()].flatMap(({ result }) => result.callSites.map((s) => ({ id: s.id, file: s.file, api: s.api, model: s.estimate.model, costPerCallUsd: s.estimate.costPerCallUsd }))),
-  );
+  /** Every call site of the workspace with its estimate: what the cost panel draws. */
+  connection.onRequest('llmlint/projection', async (): Promise<ProjectionResult> => {
+    const e = engine ? await engine : null;
+    const callSites = [...workspaceSites.values()].flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    return { scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id) };
+  });
+
+  connection.onRequest('llmlint/scanWorkspace', async () => {
+    await scanWorkspace();
+    return { files: workspaceSites.size };
+  });
 
   documents.onDidOpen((e) => schedule(e.document));
   documents.onDidChangeContent((e) => schedule(e.document));
@@ -237,6 +292,47 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
 
   documents.listen(connection);
   connection.listen();
+}
+
+export interface ProjectedSite {
+  id: string;
+  file: string;
+  /** 1-based line of the call. */
+  line: number;
+  provider: string;
+  api: string;
+  model: string | null;
+  costPerCallUsd: { expected: number | null; worstCase: number | null };
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ProjectionResult {
+  /** A workspace scan is still running: more call sites may come. */
+  scanning: boolean;
+  pricingAsOf: string | null;
+  callSites: ProjectedSite[];
+  /** Call sites whose cost is unknown: listed, never counted as $0. */
+  unknownPrice: string[];
+}
+
+function projected(result: FileResult): ProjectedSite[] {
+  const pos = new Positions(result);
+  return result.callSites.map((s) => project(s, pos.range(s.span).start.line + 1));
+}
+
+function project(s: FileResult['callSites'][number], line: number): ProjectedSite {
+  return {
+    id: s.id,
+    file: s.file,
+    line,
+    provider: s.provider,
+    api: s.api,
+    model: s.estimate.model,
+    costPerCallUsd: s.estimate.costPerCallUsd,
+    inputTokens: s.estimate.inputTokens.expected,
+    outputTokens: s.estimate.outputTokens.expected,
+  };
 }
 
 /**
