@@ -1,13 +1,15 @@
 // Language-server benchmark: a real LSP client over stdio. Opens a generated 2,000-line Python
 // file full of LLM calls, makes edits, and prints the server's analysis time per edit (from the
 // server's llmlint/status notification), the round trip of an inlay-hint request, and the
-// server's memory. Prints figures; asserts nothing.   npm run bench:lsp [-- --edits N]
+// server's memory, then the time and memory of a full workspace scan of a large repository.
+// Prints figures; asserts nothing.   npm run bench:lsp [-- --edits N] [--repo /path/to/repo]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const edits = Number(process.argv[process.argv.indexOf('--edits') + 1]) || 40;
+const repoArg = process.argv.includes('--repo') ? process.argv[process.argv.indexOf('--repo') + 1] : process.env.LLMLINT_BENCH_REPO ?? '/work/bench-repos/continue';
 const server = spawn(process.execPath, [resolve('server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 let buf = Buffer.alloc(0);
 let nextId = 1;
@@ -39,6 +41,36 @@ const send = (m) => {
 const request = (method, params) => new Promise((res) => { const id = nextId++; pending.set(id, res); send({ id, method, params }); });
 const notify = (method, params) => send({ method, params });
 const waitFor = (pred) => new Promise((res) => listeners.push((m) => (pred(m) ? (res(m), true) : false)));
+
+/** A minimal JSON-RPC client over a child's stdio (for the second server). */
+function connect(child) {
+  let b = Buffer.alloc(0);
+  let id = 1000;
+  const waiting = new Map();
+  child.stdout.on('data', (chunk) => {
+    b = Buffer.concat([b, chunk]);
+    for (;;) {
+      const head = b.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const len = Number(/Content-Length: (\d+)/i.exec(b.subarray(0, head).toString())[1]);
+      if (b.length < head + 4 + len) return;
+      const msg = JSON.parse(b.subarray(head + 4, head + 4 + len).toString());
+      b = b.subarray(head + 4 + len);
+      if (msg.id !== undefined && waiting.has(msg.id)) {
+        waiting.get(msg.id)(msg.result);
+        waiting.delete(msg.id);
+      }
+    }
+  });
+  const write = (m) => {
+    const t = JSON.stringify({ jsonrpc: '2.0', ...m });
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(t)}\r\n\r\n${t}`);
+  };
+  return {
+    request: (method, params) => new Promise((res) => { const i = id++; waiting.set(i, res); write({ id: i, method, params }); }),
+    notify: (method, params) => write({ method, params }),
+  };
+}
 
 // A 2,000-line file: realistic functions, one LLM call in every ~20 lines.
 const block = (i) => `
@@ -95,3 +127,22 @@ row('inlay-hint request round trip', `median ${pct(hints, 0.5).toFixed(1)} ms, p
 row('server RSS after the edits', `${rss.toFixed(0)} MB`);
 row('(debounce before analysis, not counted)', '150 ms');
 server.kill();
+
+// A second server, on a large repository as its workspace: the start-up scan.
+if (existsSync(repoArg)) {
+  const scan = spawn(process.execPath, [resolve('server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const c = connect(scan);
+  const s0 = performance.now();
+  await c.request('initialize', { processId: process.pid, rootUri: pathToFileURL(repoArg).toString(), workspaceFolders: [{ uri: pathToFileURL(repoArg).toString(), name: 'repo' }], capabilities: { window: { workDoneProgress: false } } });
+  c.notify('initialized', {});
+  let projection;
+  do {
+    await new Promise((r) => setTimeout(r, 200));
+    projection = await c.request('llmlint/projection', null);
+  } while (projection.scanning || projection.callSites.length === 0);
+  const scanMs = performance.now() - s0;
+  const scanRss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${scan.pid}/status`, 'utf8'))[1]) / 1024;
+  row(`workspace scan of ${repoArg}`, `${(scanMs / 1000).toFixed(2)} s, ${projection.callSites.length} call sites`);
+  row('server RSS after the scan', `${scanRss.toFixed(0)} MB   (target ≤ 250 MB for 20,000 files)`);
+  scan.kill();
+}
