@@ -10,43 +10,12 @@ import { pathToFileURL } from 'node:url';
 
 const edits = Number(process.argv[process.argv.indexOf('--edits') + 1]) || 40;
 const repoArg = process.argv.includes('--repo') ? process.argv[process.argv.indexOf('--repo') + 1] : process.env.LLMLINT_BENCH_REPO ?? '/work/bench-repos/continue';
-const server = spawn(process.execPath, [resolve('server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-let buf = Buffer.alloc(0);
-let nextId = 1;
-const pending = new Map();
-const listeners = [];
-
-server.stdout.on('data', (chunk) => {
-  buf = Buffer.concat([buf, chunk]);
-  for (;;) {
-    const head = buf.indexOf('\r\n\r\n');
-    if (head < 0) return;
-    const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, head).toString())[1]);
-    if (buf.length < head + 4 + len) return;
-    const msg = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString());
-    buf = buf.subarray(head + 4 + len);
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      pending.get(msg.id)(msg.result);
-      pending.delete(msg.id);
-    } else if (msg.method) {
-      for (const l of listeners.splice(0)) if (!l(msg)) listeners.push(l);
-    }
-  }
-});
-
-const send = (m) => {
-  const s = JSON.stringify({ jsonrpc: '2.0', ...m });
-  server.stdin.write(`Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`);
-};
-const request = (method, params) => new Promise((res) => { const id = nextId++; pending.set(id, res); send({ id, method, params }); });
-const notify = (method, params) => send({ method, params });
-const waitFor = (pred) => new Promise((res) => listeners.push((m) => (pred(m) ? (res(m), true) : false)));
-
-/** A minimal JSON-RPC client over a child's stdio (for the second server). */
+/** A minimal JSON-RPC client over a child's stdio: requests, notifications, and waits on server notifications. */
 function connect(child) {
   let b = Buffer.alloc(0);
-  let id = 1000;
+  let id = 1;
   const waiting = new Map();
+  const listeners = [];
   child.stdout.on('data', (chunk) => {
     b = Buffer.concat([b, chunk]);
     for (;;) {
@@ -59,6 +28,8 @@ function connect(child) {
       if (msg.id !== undefined && waiting.has(msg.id)) {
         waiting.get(msg.id)(msg.result);
         waiting.delete(msg.id);
+      } else if (msg.method) {
+        for (const l of listeners.splice(0)) if (!l(msg)) listeners.push(l);
       }
     }
   });
@@ -69,8 +40,12 @@ function connect(child) {
   return {
     request: (method, params) => new Promise((res) => { const i = id++; waiting.set(i, res); write({ id: i, method, params }); }),
     notify: (method, params) => write({ method, params }),
+    waitFor: (pred) => new Promise((res) => listeners.push((m) => (pred(m) ? (res(m), true) : false))),
   };
 }
+
+const server = spawn(process.execPath, [resolve('server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const { request, notify, waitFor } = connect(server);
 
 // A 2,000-line file: realistic functions, one LLM call in every ~20 lines.
 const block = (i) => `
