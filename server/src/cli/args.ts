@@ -18,6 +18,8 @@ export type Command =
       fix: boolean;
       unsafeFixes: boolean;
       reportUnusedDirectives: boolean;
+      usage: string | null;
+      budget: number | null;
     }
   | { kind: 'explain'; rule: string | null }
   | { kind: 'lsp' }
@@ -44,11 +46,13 @@ Options for check:
   --fix                                    apply safe fixes to the files
   --unsafe-fixes                           with --fix semantics, also apply unsafe fixes
   --report-unused-disable-directives       report suppression comments that suppress nothing
+  --usage <file>                           call volumes (default: llmlint.usage.yml in the scanned directory)
+  --budget <usd-per-month>                 exit 1 when the projected monthly cost exceeds it
   --max-file-size <bytes>                  skip larger files (default: 1048576)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
-warnings, 2 the run failed (bad arguments, invalid config).
+warnings or the budget exceeded, 2 the run failed (bad arguments, invalid config or usage file).
 
 Configuration: the nearest llmlint.config.json, [tool.llmlint] in pyproject.toml, or an
 "llmlint" key in package.json, found by walking up from each file.`;
@@ -65,7 +69,7 @@ export function parseArgs(argv: string[]): Command {
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
   const cmd: Extract<Command, { kind: 'check' }> = {
     kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
-    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false,
+    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null,
   };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -116,6 +120,15 @@ export function parseArgs(argv: string[]): Command {
       case '--report-unused-disable-directives':
         cmd.reportUnusedDirectives = true;
         break;
+      case '--usage':
+        cmd.usage = value();
+        break;
+      case '--budget': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v < 0) throw new UsageError('--budget takes a monthly amount in USD ≥ 0');
+        cmd.budget = v;
+        break;
+      }
       case '--color':
         cmd.color = true;
         break;

@@ -5,9 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
-import { resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { analyzeFile, type Engine } from '../core/analyze';
+import { join, relative, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { analyzeFile, pricesFor, type Engine } from '../core/analyze';
+import { formatUsd } from '../core/format';
+import { projectResults } from '../core/projection';
+import { DEFAULT_SETTINGS } from '../core/settings';
+import { EMPTY_USAGE, parseUsage, type UsageModel } from '../core/usage';
 import { ruleMarkdown, rulesTable } from '../core/rules/docs';
 import { findRule, RULES } from '../core/rules/registry';
 import type { Settings } from '../core/settings';
@@ -76,6 +80,8 @@ function explain(rule: string | null, io: CliIo): number {
 
 export interface ScanOptions {
   maxFileBytes: number;
+  /** The usage file; default: llmlint.usage.yml in the scanned directory, when present. */
+  usageFile?: string | null;
   configFile?: string | null;
   preset?: 'recommended' | 'strict' | null;
   reportUnusedDirectives?: boolean;
@@ -99,6 +105,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const configs = new ConfigResolver(options.configFile ? resolve(cwd, options.configFile) : null);
   const found = await discover(root, absolute, { maxFileBytes: options.maxFileBytes });
   const sources = new FsProjectSources(root);
+  const usage = loadUsage(options.usageFile ? resolve(cwd, options.usageFile) : join(root, USAGE_FILE), !!options.usageFile);
   const results: FileResult[] = [];
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
@@ -109,6 +116,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     if (!config.includes(f.path)) continue;
     const settings: Settings = {
       ...config.settings,
+      holeTokens: { ...config.settings.holeTokens, ...usage.holes },
       preset: options.preset ?? config.settings.preset,
       reportUnusedDirectives: options.reportUnusedDirectives || config.settings.reportUnusedDirectives,
     };
@@ -133,6 +141,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   }
   if (loaded.pythonError) errors.push({ file: '(python grammar)', message: loaded.pythonError });
   const report = buildReport({
+    projection: { ...projectResults(results, usage, pricesFor(loaded.engine, DEFAULT_SETTINGS)), usageFile: usage.file ? relative(root, usage.file).split(sep).join('/') : null },
     root,
     pricing: { asOf: PRICE_TABLE.asOf, source: PRICE_TABLE.source },
     results,
@@ -142,6 +151,22 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     errors,
   });
   return { report, fixed };
+}
+
+export const USAGE_FILE = 'llmlint.usage.yml';
+
+/** The usage model; a missing default file is no usage, a broken one stops the run (exit 2). */
+function loadUsage(path: string, explicit: boolean): UsageModel {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    if (explicit) throw new ConfigError([{ file: path, line: 1, column: 1, message: 'cannot read the usage file' }]);
+    return EMPTY_USAGE;
+  }
+  const { usage, problems } = parseUsage(path, text);
+  if (problems.length) throw new ConfigError(problems.map((p) => ({ file: path, line: p.line, column: 1, message: p.message })));
+  return usage;
 }
 
 function isDirectory(p: string): boolean {
@@ -161,10 +186,11 @@ async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promi
       preset: cmd.preset,
       reportUnusedDirectives: cmd.reportUnusedDirectives,
       fix: cmd.unsafeFixes ? 'unsafe' : cmd.fix ? 'safe' : null,
+      usageFile: cmd.usage,
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`llmlint: invalid configuration\n${err.message}\n`);
+    io.stderr(`llmlint: invalid configuration or usage file\n${err.message}\n`);
     return 2;
   }
   const { report, fixed } = scanned;
@@ -184,6 +210,11 @@ async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promi
     }
   } else {
     io.stdout(text);
+  }
+  const monthly = report.projection.monthlyCostUsd;
+  if (cmd.budget !== null && monthly !== null && monthly > cmd.budget) {
+    io.stderr(`llmlint: projected monthly cost ${formatUsd(monthly)} exceeds the budget of ${formatUsd(cmd.budget)}\n`);
+    return 1;
   }
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = report.diagnostics.filter((d) => d.severity === 'warning').length;

@@ -3,6 +3,7 @@
  * to the wire format — 1-based lines and columns, paths relative to the root, notebook cells.
  * Every other formatter renders from this one structure.
  */
+import type { ProjectionTotals, SiteProjection } from '../core/projection';
 import type { FileIssue, FileResult, Severity } from '../core/types';
 import { LineIndex, locate } from '../core/position';
 
@@ -48,6 +49,7 @@ export interface JsonCallSite extends Range1 {
   };
   callsPerMonth: { value: number; source: string } | null;
   monthlyCostUsd: number | null;
+  feature: string | null;
 }
 
 export interface JsonDiagnostic extends Range1 {
@@ -71,13 +73,7 @@ export interface JsonReport {
   warnings: FileIssue[];
   callSites: JsonCallSite[];
   diagnostics: JsonDiagnostic[];
-  projection: {
-    monthlyCostUsd: number | null;
-    byModel: Record<string, number>;
-    byFeature: Record<string, number>;
-    byFile: Record<string, number>;
-    unknown: string[];
-  };
+  projection: ProjectionTotals & { usageFile: string | null };
 }
 
 export interface ReportInput {
@@ -89,6 +85,7 @@ export interface ReportInput {
   bytes: number;
   skipped: Array<{ file: string; reason: string }>;
   errors: FileIssue[];
+  projection: { sites: Map<string, SiteProjection>; totals: ProjectionTotals; usageFile: string | null };
 }
 
 function range(result: FileResult, index: LineIndex, span: { start: number; end: number }): Range1 {
@@ -130,9 +127,12 @@ export function buildReport(input: ReportInput): JsonReport {
           tokenizer: s.estimate.tokenizer,
           assumptions: s.estimate.assumptions,
         },
-        callsPerMonth: null,
-        monthlyCostUsd: null,
+        callsPerMonth: input.projection.sites.get(s.id)?.callsPerMonth ?? null,
+        monthlyCostUsd: input.projection.sites.get(s.id)?.monthlyCostUsd ?? null,
+        feature: input.projection.sites.get(s.id)?.feature ?? null,
       });
+      const extra = input.projection.sites.get(s.id)?.assumptions ?? [];
+      callSites[callSites.length - 1].estimate.assumptions = [...s.estimate.assumptions, ...extra];
     }
     for (const d of result.diagnostics) {
       diagnostics.push({
@@ -158,12 +158,6 @@ export function buildReport(input: ReportInput): JsonReport {
     warnings: input.results.flatMap((r) => r.warnings),
     callSites,
     diagnostics,
-    projection: {
-      monthlyCostUsd: null,
-      byModel: {},
-      byFeature: {},
-      byFile: {},
-      unknown: callSites.filter((c) => c.estimate.costPerCallUsd.expected === null).map((c) => c.id),
-    },
+    projection: { ...input.projection.totals, usageFile: input.projection.usageFile },
   };
 }

@@ -53,18 +53,39 @@ function costTable(report: JsonReport, c: Colors): string[] {
     `${formatTokens(s.estimate.outputTokens.expected)} / ${s.estimate.outputTokens.worstCase === null ? '?' : formatTokens(s.estimate.outputTokens.worstCase)}`,
     formatUsd(s.estimate.costPerCallUsd.expected),
     formatUsd(s.estimate.costPerCallUsd.worstCase),
+    s.callsPerMonth ? formatCount(s.callsPerMonth.value) : '–',
+    s.callsPerMonth ? formatUsd(s.monthlyCostUsd) : '–',
   ]);
-  const header = ['Call site', 'Model', 'API', 'In', 'Out exp / max', '$/call', '$/call max'];
+  const header = ['Call site', 'Model', 'API', 'In', 'Out exp / max', '$/call', '$/call max', 'Calls/mo', '$/month'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const right = new Set([3, 4, 5, 6]);
+  const right = new Set([3, 4, 5, 6, 7, 8]);
   const fmt = (r: string[]) => r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
   const out = [c.bold(`Cost per call — ${report.callSites.length} LLM call site${report.callSites.length === 1 ? '' : 's'} in ${report.files.withCalls} file${report.files.withCalls === 1 ? '' : 's'} (prices as of ${report.pricing.asOf})`), c.dim(fmt(header))];
   for (const r of rows) out.push(r[5] === 'unknown' ? c.yellow(fmt(r)) : fmt(r));
   const unknown = report.projection.unknown.length;
   out.push(c.dim('≈ estimated tokens (holes at their default size, or a non-OpenAI tokenizer); * dynamic model, estimated with its default.'));
   if (unknown) out.push(c.yellow(`${unknown} call site${unknown === 1 ? ' has' : 's have'} no known price: left out of totals, not counted as $0.`));
-  out.push(c.dim('Monthly cost needs call volumes: see `llmlint explain` and the README.'), '');
+  out.push(...monthly(report, c), '');
   return out;
+}
+
+function monthly(report: JsonReport, c: Colors): string[] {
+  const p = report.projection;
+  const withUsage = report.callSites.length - p.withoutUsage.length;
+  if (!withUsage) return [c.dim('Monthly cost needs call volumes: add llmlint.usage.yml or `# llmlint: calls-per-day=N` annotations (see the README).')];
+  const lines = [c.bold(`Projected monthly cost: ${formatUsd(p.monthlyCostUsd)}`) + c.dim(` — ${withUsage} call site${withUsage === 1 ? '' : 's'} with volumes from ${p.usageFile ?? 'inline annotations'}`)];
+  const by = (title: string, m: Record<string, number>) => {
+    const entries = Object.entries(m).slice(0, 6);
+    if (entries.length) lines.push(`  by ${title}: ${entries.map(([k, v]) => `${k} ${formatUsd(v)}`).join(' · ')}`);
+  };
+  by('model', p.byModel);
+  by('feature', p.byFeature);
+  if (p.withoutUsage.length) lines.push(c.dim(`  ${p.withoutUsage.length} call site${p.withoutUsage.length === 1 ? '' : 's'} without volumes: not in the total (depends on usage)`));
+  return lines;
+}
+
+function formatCount(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
 }
 
 type Colors = ReturnType<typeof colors>;

@@ -1,0 +1,111 @@
+/**
+ * Cost per month: each call site's cost per call × its calls per month (usage file, inline
+ * annotation, loop multipliers), with cache and batch discounts, summed by model, feature and
+ * file. A call site without volumes or without a price is listed, never counted as $0.
+ */
+import { LineIndex } from './position';
+import type { Prices } from './pricing';
+import type { CallSite, FileResult } from './types';
+import { inlineUsage, usageFor, type UsageModel } from './usage';
+
+export interface SiteProjection {
+  callsPerMonth: { value: number; source: string } | null;
+  /** USD; null when the volume or the price is unknown. */
+  monthlyCostUsd: number | null;
+  feature: string | null;
+  assumptions: string[];
+}
+
+export interface ProjectionTotals {
+  monthlyCostUsd: number | null;
+  byModel: Record<string, number>;
+  byFeature: Record<string, number>;
+  byFile: Record<string, number>;
+  /** Call sites left out because their price is unknown. */
+  unknown: string[];
+  /** Call sites left out because no volume is known for them. */
+  withoutUsage: string[];
+}
+
+const DAYS_PER_MONTH = 30;
+/** Batch APIs (OpenAI, Anthropic, Google) cost about half the synchronous price. */
+const BATCH_FALLBACK = 0.5;
+
+export function projectResults(results: FileResult[], usage: UsageModel, prices: Prices): { sites: Map<string, SiteProjection>; totals: ProjectionTotals } {
+  const sites = new Map<string, SiteProjection>();
+  for (const result of results) {
+    if (!result.callSites.length) continue;
+    const inline = inlineUsage(result.text);
+    const index = new LineIndex(result.text);
+    for (const site of result.callSites) sites.set(site.id, projectSite(site, index.position(site.span.start).line, inline, usage, prices));
+  }
+  return { sites, totals: totalsOf(results.flatMap((r) => r.callSites), sites) };
+}
+
+function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inlineUsage>, usage: UsageModel, prices: Prices): SiteProjection {
+  const { entry, source } = usageFor(site, line, inline, usage);
+  const assumptions: string[] = [];
+  const base = entry.callsPerMonth ?? (entry.callsPerDay !== undefined ? entry.callsPerDay * DAYS_PER_MONTH : null);
+  const feature = entry.feature ?? null;
+  if (base === null || !source) return { callsPerMonth: null, monthlyCostUsd: null, feature, assumptions: [] };
+  if (entry.callsPerMonth === undefined) assumptions.push(`${entry.callsPerDay} calls/day × ${DAYS_PER_MONTH} days`);
+  let multiplier = 1;
+  for (const loop of site.loops) {
+    const n = loop.tripCount ?? usage.loopFactor;
+    multiplier *= n;
+    assumptions.push(loop.tripCount !== null ? `inside a loop of ${n} iterations` : `inside a loop over ${loop.iterable ?? 'an unknown count'}: ${n} iterations assumed (loopFactor)`);
+  }
+  const callsPerMonth = Math.round(base * multiplier);
+  const price = site.estimate.priceKey ? prices.table.models[site.estimate.priceKey] : undefined;
+  if (!price) return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: null, feature, assumptions: [...assumptions, 'price unknown: left out of the totals'] };
+
+  const input = site.estimate.inputTokens.expected;
+  const output = entry.outputTokens !== undefined ? entry.outputTokens * (site.n && site.n > 1 ? site.n : 1) : site.estimate.outputTokens.expected;
+  if (entry.outputTokens !== undefined) assumptions.push(`${entry.outputTokens} output tokens per completion (usage file)`);
+  const cache = entry.cacheHitRate ?? 0;
+  const batch = entry.batchShare ?? 0;
+  const outRate = price.outputPerMTok ?? 0;
+  const cachedRate = price.cachedInputPerMTok ?? price.inputPerMTok;
+  if (cache) assumptions.push(`${Math.round(cache * 100)}% of input tokens from the prompt cache at $${cachedRate}/1M`);
+  // Micro-dollars per call (tokens × $/MTok), summed before rounding once per call site.
+  const sync = input * ((1 - cache) * price.inputPerMTok + cache * cachedRate) + output * outRate;
+  const batchIn = price.batchInputPerMTok ?? price.inputPerMTok * BATCH_FALLBACK;
+  const batchOut = price.batchOutputPerMTok ?? outRate * BATCH_FALLBACK;
+  const batched = input * batchIn + output * batchOut;
+  if (batch) assumptions.push(`${Math.round(batch * 100)}% of calls through a Batch API${price.batchInputPerMTok == null ? ' (at 50% of the price)' : ''}`);
+  const microPerCall = (1 - batch) * sync + batch * batched;
+  const monthlyNano = Math.round(microPerCall * 1000 * callsPerMonth);
+  return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: monthlyNano / 1e9, feature, assumptions };
+}
+
+function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): ProjectionTotals {
+  const nano = { total: 0, byModel: new Map<string, number>(), byFeature: new Map<string, number>(), byFile: new Map<string, number>() };
+  const unknown: string[] = [];
+  const withoutUsage: string[] = [];
+  let counted = 0;
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  for (const site of sites) {
+    const p = projections.get(site.id);
+    if (site.estimate.costPerCallUsd.expected === null) unknown.push(site.id);
+    if (!p?.callsPerMonth) {
+      withoutUsage.push(site.id);
+      continue;
+    }
+    if (p.monthlyCostUsd === null) continue;
+    const n = Math.round(p.monthlyCostUsd * 1e9);
+    counted++;
+    nano.total += n;
+    add(nano.byModel, site.estimate.model ?? 'unknown', n);
+    add(nano.byFeature, p.feature ?? '(no feature)', n);
+    add(nano.byFile, site.file, n);
+  }
+  const usd = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1e9]));
+  return {
+    monthlyCostUsd: counted ? nano.total / 1e9 : null,
+    byModel: usd(nano.byModel),
+    byFeature: usd(nano.byFeature),
+    byFile: usd(nano.byFile),
+    unknown,
+    withoutUsage,
+  };
+}
