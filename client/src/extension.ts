@@ -45,7 +45,7 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
       { scheme: 'file', pattern: '**/*.{prompty,prompt,prompt.yml,prompt.yaml}' },
       { notebook: '*', language: 'python' },
     ],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{llmlint.config.json,pyproject.toml,package.json}') },
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{llmlint.config.json,llmlint.usage.yml,pyproject.toml,package.json}') },
     outputChannel: output,
   };
   client = new LanguageClient('llmlint', 'llmlint', serverOptions, clientOptions);
@@ -74,6 +74,19 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
       if (!client) return;
       const { files } = await client.sendRequest<{ files: number }>('llmlint/scanWorkspace');
       void window.showInformationMessage(`llmlint scanned ${files} file${files === 1 ? '' : 's'}.`);
+    }),
+    commands.registerCommand('llmlint.openUsageFile', async () => {
+      const folder = workspace.workspaceFolders?.[0];
+      if (!folder) return;
+      const uri = folder.uri.with({ path: `${folder.uri.path}/llmlint.usage.yml` });
+      try {
+        await workspace.fs.stat(uri);
+      } catch {
+        // A starting point that says what the file is for; `llmlint usage --init` lists every call site.
+        const template = '# Call volumes for llmlint: how often each LLM call runs.\nversion: 1\ncallSites: {}\nfiles: {}\nfeatures: {}\n';
+        await workspace.fs.writeFile(uri, new TextEncoder().encode(template));
+      }
+      await window.showTextDocument(uri);
     }),
     commands.registerCommand('llmlint.showCallDetails', async () => {
       // The hover on the call has the breakdown; the lens points the user at it.

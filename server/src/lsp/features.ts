@@ -9,6 +9,7 @@ import {
 import { formatTokens, formatUsd } from '../core/format';
 import { LineIndex, locate } from '../core/position';
 import type { Prices } from '../core/pricing';
+import type { SiteProjection } from '../core/projection';
 import { canonicalName, stripDate } from '../core/pricing';
 import { cheaperTier } from '../core/tiers';
 import type { CallSite, Diagnostic, FileResult, Severity } from '../core/types';
@@ -65,12 +66,14 @@ function squiggleSpan(result: FileResult, d: Diagnostic): { start: number; end: 
 }
 
 /** `≈ $0.0061/call` after each call. */
-export function inlayHints(result: FileResult, mode: HintMode, pos = new Positions(result)): InlayHint[] {
+export function inlayHints(result: FileResult, mode: HintMode, monthly: Map<string, SiteProjection> = new Map(), pos = new Positions(result)): InlayHint[] {
   if (mode === 'off') return [];
   return result.callSites.map((s) => {
     const range = pos.range(s.span);
     const cost = s.estimate.costPerCallUsd.expected;
-    const label = cost === null ? '≈ $? (unpriced)' : `≈ ${formatUsd(cost)}/call`;
+    const perMonth = monthly.get(s.id)?.monthlyCostUsd ?? null;
+    // perMonth shows the monthly cost where volumes are known, the cost per call elsewhere.
+    const label = cost === null ? '≈ $? (unpriced)' : mode === 'perMonth' && perMonth !== null ? `≈ ${formatUsd(perMonth)}/mo` : `≈ ${formatUsd(cost)}/call`;
     return { position: range.end, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `llmlint: ${s.estimate.model ?? 'unknown model'}, ${tokensLine(s)}` };
   });
 }
@@ -82,12 +85,14 @@ function tokensLine(s: CallSite): string {
   return `${inTok} / ${out}`;
 }
 
-/** `gpt-4o · ≈1.2k in / ≤500 out · $0.0061/call · depends on usage` above each call. */
-export function codeLenses(result: FileResult, pos = new Positions(result)): CodeLens[] {
+/** `gpt-4o · ≈1.2k in / ≤500 out · $0.0061/call · $183/mo` (or `depends on usage`) above each call. */
+export function codeLenses(result: FileResult, monthly: Map<string, SiteProjection> = new Map(), pos = new Positions(result)): CodeLens[] {
   return result.callSites.map((s) => {
     const e = s.estimate;
     const cost = e.costPerCallUsd.expected === null ? 'unpriced: cost unknown' : `${formatUsd(e.costPerCallUsd.expected)}/call`;
-    const title = `${e.model ?? 'dynamic model'} · ${tokensLine(s)} · ${cost} · depends on usage`;
+    const p = monthly.get(s.id);
+    const month = p?.monthlyCostUsd != null ? `${formatUsd(p.monthlyCostUsd)}/mo` : p?.callsPerMonth ? 'monthly cost unknown' : 'depends on usage';
+    const title = `${e.model ?? 'dynamic model'} · ${tokensLine(s)} · ${cost} · ${month}`;
     return { range: pos.range(s.span), command: { title, command: 'llmlint.showCallDetails', arguments: [s.id] } };
   });
 }

@@ -4,7 +4,8 @@
  * hints, code lenses, hovers and code actions from the last analysis. Edits to a module or
  * template re-analyse the open documents that read it.
  */
-import { dirname, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams,
@@ -13,10 +14,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type Engine } from '../core/analyze';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
+import { projectResults, type SiteProjection } from '../core/projection';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { FileResult } from '../core/types';
+import { EMPTY_USAGE, parseUsage, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { loadEngine } from '../node/engine';
 import { DEFAULT_MAX_FILE_BYTES, discover } from '../node/discover';
@@ -54,6 +57,33 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   let roots: string[] = [];
   let canConfigure = false;
   const configDiagnostics = new Set<string>();
+  /** The usage model per workspace root (llmlint.usage.yml), read once and again when it changes. */
+  const usageByRoot = new Map<string, UsageModel>();
+
+  function usageFor(root: string): UsageModel {
+    let u = usageByRoot.get(root);
+    if (!u) {
+      const file = join(root, 'llmlint.usage.yml');
+      let text: string | null = null;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        text = null;
+      }
+      const parsed = text === null ? { usage: EMPTY_USAGE, problems: [] } : parseUsage(file, text);
+      if (parsed.problems.length) reportConfigProblems(new ConfigError(parsed.problems.map((p) => ({ file, line: p.line, column: 1, message: p.message }))));
+      u = parsed.usage;
+      usageByRoot.set(root, u);
+    }
+    return u;
+  }
+
+  /** Monthly projections of one result's call sites (empty without a usage model). */
+  async function monthlyOf(uri: string, result: FileResult): Promise<Map<string, SiteProjection>> {
+    const where = locate(uri);
+    if (!where || !engine) return new Map();
+    return projectResults([result], usageFor(where.root), (await engine).prices).sites;
+  }
 
   connection.onInitialize((params: InitializeParams) => {
     roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
@@ -181,7 +211,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (!current || current.version !== doc.version) return; // a newer edit supersedes this one
     const where = locate(doc.uri);
     const started = performance.now();
-    const settings = where ? settingsFor(where.abs) : DEFAULT_SETTINGS;
+    const base = where ? settingsFor(where.abs) : DEFAULT_SETTINGS;
+    const settings = where ? { ...base, holeTokens: { ...base.holeTokens, ...usageFor(where.root).holes } } : base;
     const result = analyzeFile({ path: where?.rel ?? cellPath(doc), text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
     const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, result });
@@ -239,17 +270,18 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   connection.onDidChangeWatchedFiles(() => {
     // A config file changed: read configs afresh and re-analyse what is open.
     configs = new ConfigResolver();
+    usageByRoot.clear();
     for (const doc of documents.all()) schedule(doc);
   });
 
   connection.languages.inlayHint.on(async (params) => {
     const result = await resultFor(params.textDocument.uri);
-    return result ? inlayHints(result, (await editor(params.textDocument.uri)).inlayHints) : [];
+    return result ? inlayHints(result, (await editor(params.textDocument.uri)).inlayHints, await monthlyOf(params.textDocument.uri, result)) : [];
   });
 
   connection.onCodeLens(async (params) => {
     const result = await resultFor(params.textDocument.uri);
-    return result && (await editor(params.textDocument.uri)).codeLens ? codeLenses(result) : [];
+    return result && (await editor(params.textDocument.uri)).codeLens ? codeLenses(result, await monthlyOf(params.textDocument.uri, result)) : [];
   });
 
   connection.onHover(async (params) => {
