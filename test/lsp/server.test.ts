@@ -109,7 +109,12 @@ describe('language server (in-process)', function () {
   it('re-estimates a call when the module its prompt comes from is edited (unsaved)', async () => {
     const uri = uriOf('backend/summarize.py');
     const lensBefore: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
-    const tokensBefore = Number(/≈(\d+) in/.exec(lensBefore[0].command!.title)![1]);
+    /** `≈920 in` / `≈1.3k in` in a lens title → tokens. */
+    const inputTokens = (title: string) => {
+      const m = /≈([\d.]+)(k?) in/.exec(title)!;
+      return Number(m[1]) * (m[2] ? 1000 : 1);
+    };
+    const tokensBefore = inputTokens(lensBefore[0].command!.title);
     const prompts = readFileSync(join(ROOT, 'backend/prompts.py'), 'utf8');
     open('backend/prompts.py', 'python', prompts);
     const longer = prompts.replace('SYSTEM_PROMPT = """', `SYSTEM_PROMPT = """${'Always be thorough. '.repeat(100)}`);
@@ -117,7 +122,7 @@ describe('language server (in-process)', function () {
     const count = published.get(uri)?.length ?? 0;
     await diagnosticsFor(uri, () => (published.get(uri)?.length ?? 0) > count);
     const lensAfter: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
-    const tokensAfter = Number(/≈(\d+) in/.exec(lensAfter[0].command!.title)![1]);
+    const tokensAfter = inputTokens(lensAfter[0].command!.title);
     assert.ok(tokensAfter >= tokensBefore + 400, `${tokensBefore} → ${tokensAfter}`);
   });
 
