@@ -108,22 +108,20 @@ describe('language server (in-process)', function () {
 
   it('re-estimates a call when the module its prompt comes from is edited (unsaved)', async () => {
     const uri = uriOf('backend/summarize.py');
-    const lensBefore: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
-    /** `≈920 in` / `≈1.3k in` in a lens title → tokens. */
-    const inputTokens = (title: string) => {
-      const m = /≈([\d.]+)(k?) in/.exec(title)!;
-      return Number(m[1]) * (m[2] ? 1000 : 1);
+    /** Input tokens, exactly, from the hover's table. */
+    const inputTokens = async () => {
+      const h: Hover = await client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 25, character: 25 } });
+      return Number(/\| Input tokens \| ≈([\d,]+)/.exec((h.contents as { value: string }).value)![1].replace(/,/g, ''));
     };
-    const tokensBefore = inputTokens(lensBefore[0].command!.title);
+    const before = await inputTokens();
     const prompts = readFileSync(join(ROOT, 'backend/prompts.py'), 'utf8');
     open('backend/prompts.py', 'python', prompts);
     const longer = prompts.replace('SYSTEM_PROMPT = """', `SYSTEM_PROMPT = """${'Always be thorough. '.repeat(100)}`);
     void client.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf('backend/prompts.py'), version: 2 }, contentChanges: [{ text: longer }] });
     const count = published.get(uri)?.length ?? 0;
     await diagnosticsFor(uri, () => (published.get(uri)?.length ?? 0) > count);
-    const lensAfter: CodeLens[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } });
-    const tokensAfter = inputTokens(lensAfter[0].command!.title);
-    assert.ok(tokensAfter >= tokensBefore + 400, `${tokensBefore} → ${tokensAfter}`);
+    const after = await inputTokens();
+    assert.ok(after >= before + 400, `${before} → ${after}`);
   });
 
   it('analyses a notebook cell as the language it is written in', async () => {
