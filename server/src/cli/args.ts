@@ -22,6 +22,9 @@ export type Command =
       budget: number | null;
     }
   | { kind: 'explain'; rule: string | null }
+  | { kind: 'report'; paths: string[]; format: 'table' | 'markdown' | 'html' | 'json'; output: string | null; usage: string | null; budget: number | null }
+  | { kind: 'diff'; base: string; paths: string[]; format: 'markdown' | 'json'; output: string | null; usage: string | null; failOnIncrease: { percent: number } | { usd: number } | null }
+  | { kind: 'usageInit'; path: string }
   | { kind: 'lsp' }
   | { kind: 'help' }
   | { kind: 'version' };
@@ -33,6 +36,11 @@ export const HELP = `llmlint — find LLM API calls, estimate what they cost, fl
 Usage:
   llmlint check [paths...] [options]   lint files and directories (default: .)
   llmlint explain [rule]               show a rule's documentation (no rule: list them)
+  llmlint report [paths] [--format table|markdown|html|json] [--output F] [--usage F] [--budget USD]
+                                       the projected monthly cost (HTML: one self-contained page)
+  llmlint diff --base <git-ref> [paths] [--format markdown|json] [--fail-on-increase 10%|50]
+                                       monthly cost change against a base commit (for pull requests)
+  llmlint usage --init [path]          add every call site without volumes to llmlint.usage.yml
   llmlint lsp --stdio                  run the language server over stdio (for any LSP editor)
   llmlint --help | --version
 
@@ -62,6 +70,11 @@ export function parseArgs(argv: string[]): Command {
   if (argv[0] === '--version' || argv[0] === '-v') return { kind: 'version' };
   const [command, ...rest] = argv;
   if (command === 'lsp') return { kind: 'lsp' };
+  if (command === 'report' || command === 'diff') return parseCostCommand(command, rest);
+  if (command === 'usage') {
+    if (rest[0] !== '--init') throw new UsageError('usage takes --init [path]');
+    return { kind: 'usageInit', path: rest[1] ?? '.' };
+  }
   if (command === 'explain') {
     if (rest.length > 1) throw new UsageError('explain takes at most one rule id');
     return { kind: 'explain', rule: rest[0] ?? null };
@@ -145,6 +158,50 @@ export function parseArgs(argv: string[]): Command {
   }
   if (!cmd.paths.length) cmd.paths.push('.');
   return cmd;
+}
+
+const REPORT_FORMATS = ['table', 'markdown', 'html', 'json'] as const;
+
+function parseCostCommand(command: 'report' | 'diff', rest: string[]): Command {
+  const paths: string[] = [];
+  let format: string = command === 'report' ? 'table' : 'markdown';
+  let output: string | null = null;
+  let usage: string | null = null;
+  let budget: number | null = null;
+  let base: string | null = null;
+  let failOnIncrease: { percent: number } | { usd: number } | null = null;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--format' || arg === '-f') format = value();
+    else if (arg === '--output' || arg === '-o') output = value();
+    else if (arg === '--usage') usage = value();
+    else if (arg === '--budget' && command === 'report') budget = nonNegativeNumber(value(), '--budget');
+    else if (arg === '--base' && command === 'diff') base = value();
+    else if (arg === '--fail-on-increase' && command === 'diff') {
+      const v = value();
+      failOnIncrease = v.endsWith('%') ? { percent: nonNegativeNumber(v.slice(0, -1), '--fail-on-increase') } : { usd: nonNegativeNumber(v.replace(/^\$/, ''), '--fail-on-increase') };
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}" for ${command}`);
+    else paths.push(arg);
+  }
+  if (!paths.length) paths.push('.');
+  if (command === 'report') {
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown report format "${format}" (expected ${REPORT_FORMATS.join(', ')})`);
+    return { kind: 'report', paths, format: format as (typeof REPORT_FORMATS)[number], output, usage, budget };
+  }
+  if (!base) throw new UsageError('diff needs --base <git-ref>');
+  if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown diff format "${format}" (expected markdown, json)`);
+  return { kind: 'diff', base, paths, format, output, usage, failOnIncrease };
+}
+
+function nonNegativeNumber(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a number ≥ 0, got "${v}"`);
+  return n;
 }
 
 function nonNegativeInt(v: string, flag: string): number {

@@ -23,6 +23,7 @@ import { FsProjectSources } from '../node/project';
 import { loadEngine, PRICE_TABLE } from '../node/engine';
 import { readSource } from '../node/source';
 import { Command, HELP, parseArgs, UsageError } from './args';
+import { diff, report, usageInit } from './cost';
 import { formatGithub } from './formatters/github';
 import { formatSarif } from './formatters/sarif';
 import { formatStylish } from './formatters/stylish';
@@ -55,12 +56,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     case 'explain':
       return explain(cmd.rule, io);
+    case 'report':
+      return withUsageErrors(() => report(cmd, io), io);
+    case 'diff':
+      return withUsageErrors(() => diff(cmd, io), io);
+    case 'usageInit':
+      return withUsageErrors(() => usageInit(cmd.path, io), io);
     case 'lsp':
       // The server takes over the process; its transport comes from argv (--stdio).
       startServer(createConnection(ProposedFeatures.all));
       return new Promise<number>(() => undefined);
     case 'check':
       return check(cmd, io);
+  }
+}
+
+/** A bad config or usage file ends the run with exit 2 and its messages. */
+async function withUsageErrors(run: () => Promise<number>, io: CliIo): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`llmlint: invalid configuration or usage file\n${err.message}\n`);
+    return 2;
   }
 }
 

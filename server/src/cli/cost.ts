@@ -1,0 +1,157 @@
+/**
+ * `llmlint report`, `llmlint diff --base <ref>` and `llmlint usage --init`: the projection as a
+ * report, as a change against a base commit (for pull requests), and as a usage file to fill in.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { formatUsd } from '../core/format';
+import type { Command } from './args';
+import { formatHtml, formatMarkdown } from './formatters/costReport';
+import { formatStylish } from './formatters/stylish';
+import type { CliIo } from './main';
+import { scan, USAGE_FILE } from './main';
+import type { JsonReport } from './report';
+
+export async function report(cmd: Extract<Command, { kind: 'report' }>, io: CliIo): Promise<number> {
+  const { report: r } = await scan(cmd.paths, io.cwd, { maxFileBytes: 1024 * 1024, usageFile: cmd.usage });
+  const text = cmd.format === 'json' ? JSON.stringify(r, null, 2) + '\n'
+    : cmd.format === 'markdown' ? formatMarkdown(r)
+    : cmd.format === 'html' ? formatHtml(r)
+    : costOnly(formatStylish(r, { color: io.isTty && !cmd.output, quiet: false }));
+  await write(text, cmd.output, io);
+  const monthly = r.projection.monthlyCostUsd;
+  if (cmd.budget !== null && monthly !== null && monthly > cmd.budget) {
+    io.stderr(`llmlint: projected monthly cost ${formatUsd(monthly)} exceeds the budget of ${formatUsd(cmd.budget)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The stylish output from its cost table on (the report has no findings section). */
+function costOnly(stylish: string): string {
+  const at = stylish.indexOf('Cost per call');
+  const fallback = stylish.indexOf('No LLM calls found');
+  return stylish.slice(at >= 0 ? at : Math.max(0, fallback));
+}
+
+async function write(text: string, output: string | null, io: CliIo): Promise<void> {
+  if (output) writeFileSync(resolve(io.cwd, output), text);
+  else io.stdout(text);
+}
+
+interface SiteDelta {
+  id: string;
+  file: string;
+  line: number;
+  before: number | null;
+  after: number | null;
+}
+
+/**
+ * Scans the working tree and the base commit (checked out into a temporary directory with
+ * `git archive`, so the user's checkout is untouched) and compares monthly cost per call site.
+ */
+export async function diff(cmd: Extract<Command, { kind: 'diff' }>, io: CliIo): Promise<number> {
+  const top = git(['rev-parse', '--show-toplevel'], io.cwd).trim();
+  const baseDir = mkdtempSync(join(tmpdir(), 'llmlint-base-'));
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', cmd.base], { cwd: top, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
+    const rel = relative(top, io.cwd) || '.';
+    const usage = cmd.usage ? resolve(io.cwd, cmd.usage) : null;
+    const after = (await scan(cmd.paths, io.cwd, { maxFileBytes: 1024 * 1024, usageFile: usage })).report;
+    const baseCwd = join(baseDir, rel);
+    // The base uses the same usage file (volumes are about traffic, not about the change).
+    const before = (await scan(cmd.paths, baseCwd, { maxFileBytes: 1024 * 1024, usageFile: usage ?? existing(join(io.cwd, cmd.paths.length === 1 ? cmd.paths[0] : '.', USAGE_FILE)) })).report;
+    const deltas = compare(before, after);
+    const totalBefore = before.projection.monthlyCostUsd ?? 0;
+    const totalAfter = after.projection.monthlyCostUsd ?? 0;
+    const text = cmd.format === 'json'
+      ? JSON.stringify({ base: cmd.base, before: before.projection.monthlyCostUsd, after: after.projection.monthlyCostUsd, change: totalAfter - totalBefore, callSites: deltas }, null, 2) + '\n'
+      : diffMarkdown(cmd.base, before, after, deltas);
+    await write(text, cmd.output, io);
+    return gate(cmd.failOnIncrease, totalBefore, totalAfter, io);
+  } finally {
+    rmSync(baseDir, { recursive: true, force: true });
+  }
+}
+
+function existing(path: string): string | null {
+  try {
+    readFileSync(path);
+    return path;
+  } catch {
+    return null;
+  }
+}
+
+function git(args: string[], cwd: string): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+function compare(before: JsonReport, after: JsonReport): SiteDelta[] {
+  const b = new Map(before.callSites.map((s) => [s.id, s]));
+  const a = new Map(after.callSites.map((s) => [s.id, s]));
+  const ids = [...new Set([...b.keys(), ...a.keys()])].sort();
+  return ids
+    .map((id) => {
+      const x = b.get(id);
+      const y = a.get(id);
+      return { id, file: (y ?? x)!.file, line: (y ?? x)!.line, before: x ? x.monthlyCostUsd ?? null : null, after: y ? y.monthlyCostUsd ?? null : null };
+    })
+    .filter((d) => d.before !== d.after || !b.has(d.id) || !a.has(d.id));
+}
+
+function diffMarkdown(base: string, before: JsonReport, after: JsonReport, deltas: SiteDelta[]): string {
+  const b = before.projection.monthlyCostUsd;
+  const a = after.projection.monthlyCostUsd;
+  const change = (a ?? 0) - (b ?? 0);
+  const pct = b ? ` (${change >= 0 ? '+' : ''}${((change / b) * 100).toFixed(1)}%)` : '';
+  const lines = [
+    '## llmlint: LLM cost change',
+    '',
+    `Projected monthly cost: **${formatUsd(b)} → ${formatUsd(a)}**, ${change >= 0 ? '+' : '−'}${formatUsd(Math.abs(change))}${pct} against \`${base}\`.`,
+    '',
+  ];
+  if (!deltas.length) return [...lines, 'No call site changed its monthly cost.', ''].join('\n');
+  lines.push('| Call site | Before | After | Change |', '|---|---:|---:|---:|');
+  for (const d of deltas) {
+    const what = d.before === null && d.after !== null ? 'new' : d.after === null && d.before !== null ? 'removed' : '';
+    const delta = (d.after ?? 0) - (d.before ?? 0);
+    lines.push(`| \`${d.file}:${d.line}\`${what ? ` ${what}` : ''} | ${d.before === null ? '–' : formatUsd(d.before)} | ${d.after === null ? '–' : formatUsd(d.after)} | ${delta >= 0 ? '+' : '−'}${formatUsd(Math.abs(delta))} |`);
+  }
+  return [...lines, ''].join('\n');
+}
+
+function gate(limit: Extract<Command, { kind: 'diff' }>['failOnIncrease'], before: number, after: number, io: CliIo): number {
+  if (!limit) return 0;
+  const increase = after - before;
+  const over = 'percent' in limit ? (before > 0 ? (increase / before) * 100 > limit.percent : increase > 0) : increase > limit.usd;
+  if (!over) return 0;
+  io.stderr(`llmlint: monthly cost increases by ${formatUsd(increase)} (${formatUsd(before)} → ${formatUsd(after)}), over the limit of ${'percent' in limit ? `${limit.percent}%` : formatUsd(limit.usd)}\n`);
+  return 1;
+}
+
+/** Appends every call site without volumes to the usage file as an entry to fill in, keeping what is there. */
+export async function usageInit(path: string, io: CliIo): Promise<number> {
+  const { report: r } = await scan([path], io.cwd, { maxFileBytes: 1024 * 1024 });
+  const file = join(r.root, USAGE_FILE);
+  let text = existing(file) ? readFileSync(file, 'utf8') : '# Call volumes for llmlint: how often each LLM call runs (see the README).\nversion: 1\ncallSites:\n';
+  const missing = r.callSites.filter((s) => r.projection.withoutUsage.includes(s.id));
+  if (!missing.length) {
+    io.stdout(`${relative(io.cwd, file) || file}: every call site already has volumes.\n`);
+    return 0;
+  }
+  if (!/^callSites:\s*$/m.test(text)) text += `${text.endsWith('\n') ? '' : '\n'}callSites:\n`;
+  // Entries are added commented out: a volume llmlint made up would be a silent guess.
+  const block = [
+    `  # added by \`llmlint usage --init\`: set callsPerDay (or callsPerMonth) and uncomment`,
+    ...missing.map((s) => `  # "${s.id}": { callsPerDay: 0 }   # ${s.file}:${s.line} · ${s.model.value ?? s.model.default ?? 'dynamic model'} · ${formatUsd(s.estimate.costPerCallUsd.expected)}/call`),
+  ].join('\n');
+  text = text.replace(/^callSites:\s*$/m, (m) => `${m}\n${block}`);
+  writeFileSync(file, text);
+  io.stdout(`${relative(io.cwd, file) || file}: ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in.\n`);
+  return 0;
+}

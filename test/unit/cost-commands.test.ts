@@ -1,0 +1,73 @@
+/** `llmlint report`, `llmlint diff --base`, `llmlint usage --init`. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli';
+import { matchSnapshot } from '../helpers/snapshot';
+
+const CALL = (model: string, bound: number) => `from openai import OpenAI\nclient = OpenAI()\n\ndef answer(q):\n    return client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Answer briefly."}], max_completion_tokens=${bound})\n`;
+const USAGE = 'callSites:\n  "app.py::answer#1": { callsPerDay: 1000, feature: answers }\n';
+
+/** A git repository with two commits: the base uses gpt-4o-mini, the change switches to gpt-4o. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'llmlint-diff-'));
+  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  run('init', '-q', '-b', 'main');
+  run('config', 'user.email', 'ci@example.invalid');
+  run('config', 'user.name', 'ci');
+  writeFileSync(join(dir, 'app.py'), CALL('gpt-4o-mini', 200));
+  writeFileSync(join(dir, 'llmlint.usage.yml'), USAGE);
+  run('add', '.');
+  run('commit', '-q', '-m', 'base');
+  writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200));
+  run('commit', '-q', '-am', 'use gpt-4o');
+  return dir;
+}
+
+describe('cost commands', () => {
+  it('diff --base shows the monthly change per call site (snapshot)', async () => {
+    const dir = repo();
+    const run = await cli(['diff', '--base', 'HEAD~1'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    matchSnapshot('diff.md', run.stdout);
+  });
+
+  it('--fail-on-increase fails above the limit and passes below it', async () => {
+    const dir = repo();
+    const over = await cli(['diff', '--base', 'HEAD~1', '--fail-on-increase', '10%'], dir);
+    assert.equal(over.code, 1);
+    assert.match(over.stderr, /monthly cost increases by \$\d+(\.\d+)? \(\$[\d.]+ → \$[\d.]+\), over the limit of 10%/);
+    assert.equal((await cli(['diff', '--base', 'HEAD~1', '--fail-on-increase', '100000'], dir)).code, 0);
+    const json = JSON.parse((await cli(['diff', '--base', 'HEAD~1', '--format', 'json'], dir)).stdout);
+    assert.ok(json.after > json.before);
+    assert.equal(json.callSites[0].id, 'app.py::answer#1');
+  });
+
+  it('report prints markdown and a self-contained HTML page; --budget gates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-report-'));
+    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200));
+    writeFileSync(join(dir, 'llmlint.usage.yml'), USAGE);
+    const md = await cli(['report', '.', '--format', 'markdown'], dir);
+    assert.match(md.stdout, /\*\*Projected monthly cost: \$\d+(\.\d+)?\*\*/);
+    const html = await cli(['report', '.', '--format', 'html', '--output', 'report.html'], dir);
+    assert.equal(html.code, 0);
+    const page = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.match(page, /Content-Security-Policy" content="default-src 'none'/);
+    assert.doesNotMatch(page, /<script|src="http/);
+    assert.equal((await cli(['report', '.', '--budget', '1'], dir)).code, 1);
+  });
+
+  it('usage --init lists the call sites without volumes, keeping what the file has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
+    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200) + '\ndef other(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[], max_completion_tokens=5)\n');
+    writeFileSync(join(dir, 'llmlint.usage.yml'), '# ours\nversion: 1\ncallSites:\n  "app.py::answer#1": { callsPerDay: 10 }\n');
+    const run = await cli(['usage', '--init', '.'], dir);
+    assert.match(run.stdout, /1 call site to fill in/);
+    const text = readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8');
+    assert.ok(text.startsWith('# ours\nversion: 1\ncallSites:\n'));
+    assert.match(text, /# "app\.py::other#1": \{ callsPerDay: 0 \}   # app\.py:\d+ · gpt-4o-mini · \$[\d.]+\/call/);
+    assert.match(text, /"app\.py::answer#1": \{ callsPerDay: 10 \}/);
+  });
+});
