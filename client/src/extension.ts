@@ -5,8 +5,10 @@
  * own process.
  */
 import * as path from 'node:path';
-import { commands, languages, LanguageStatusSeverity, window, workspace, type ExtensionContext } from 'vscode';
+import { commands, languages, LanguageStatusSeverity, StatusBarAlignment, window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { formatUsd } from '../../server/src/core/format';
+import { CostPanel } from './panel/costPanel';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +26,8 @@ const RULE_IDS_REQUEST = 'llmlint/ruleDocs';
 export interface LlmlintApi {
   /** The language server's process id, once it has analysed a file; it changes when the server restarts. */
   serverPid(): number | undefined;
+  /** The projection the cost panel last drew (null until it is opened). */
+  panelProjection(): unknown;
 }
 
 let lastServerPid: number | undefined;
@@ -55,7 +59,29 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
   status.text = 'llmlint: starting…';
   context.subscriptions.push(status);
 
+  // The monthly total in the status bar; a click opens the cost panel.
+  const total = window.createStatusBarItem('llmlint.total', StatusBarAlignment.Left, 10);
+  total.name = 'llmlint monthly cost';
+  total.command = 'llmlint.showCostPanel';
+  total.tooltip = 'Projected monthly LLM cost (llmlint): open the cost panel';
+  context.subscriptions.push(total);
+  let refreshing = false;
+  const refreshTotal = async () => {
+    if (!client || refreshing) return;
+    refreshing = true;
+    try {
+      const p = await client.sendRequest<{ monthlyCostUsd: number | null; callSites: unknown[] }>('llmlint/projection');
+      total.text = p.monthlyCostUsd === null ? `$(graph) ${p.callSites.length} LLM calls` : `$(graph) ${formatUsd(p.monthlyCostUsd)}/mo`;
+      total.show();
+    } finally {
+      refreshing = false;
+    }
+  };
+
   context.subscriptions.push(
+    commands.registerCommand('llmlint.showCostPanel', () => {
+      if (client) CostPanel.show(context, client);
+    }),
     commands.registerCommand('llmlint.restartServer', async () => {
       await client?.restart();
     }),
@@ -99,12 +125,15 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
   context.subscriptions.push(
     client.onNotification('llmlint/status', (p: StatusParams) => {
       lastServerPid = p.pid;
+      void refreshTotal();
+      void CostPanel.instance?.refresh();
       status.text = `$(pulse) ${p.callSites} LLM call${p.callSites === 1 ? '' : 's'}`;
       status.detail = `${p.file}: ${p.problems} problem${p.problems === 1 ? '' : 's'}, analysed in ${p.analysisMs.toFixed(0)} ms`;
       status.severity = LanguageStatusSeverity.Information;
     }),
   );
-  return { serverPid: () => lastServerPid };
+  void refreshTotal();
+  return { serverPid: () => lastServerPid, panelProjection: () => CostPanel.instance?.lastProjection ?? null };
 }
 
 export async function deactivate(): Promise<void> {

@@ -36,3 +36,11 @@ describe('architecture', () => {
     }
   });
 });
+
+describe('webview assets', () => {
+  it('the cost panel script parses (it is not bundled, so nothing else checks it)', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'client', 'media', 'panel.js'), 'utf8');
+    assert.doesNotThrow(() => new Function(source));
+    assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, 'the panel builds its DOM with textContent only');
+  });
+});

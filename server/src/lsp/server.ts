@@ -18,6 +18,7 @@ import { projectResults, type SiteProjection } from '../core/projection';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import type { Provider } from '../core/catalog';
 import type { FileResult } from '../core/types';
 import { EMPTY_USAGE, parseUsage, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
@@ -130,9 +131,11 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
           if (!documents.get(uri)) {
             const source = readSource(f.path);
             if (source.ok) {
-              const result = analyzeFile({ path: f.rel, text: source.text }, e, settingsFor(f.path), sourcesFor(f.root));
+              const base = settingsFor(f.path);
+              const settings = { ...base, holeTokens: { ...base.holeTokens, ...usageFor(f.root).holes } };
+              const result = analyzeFile({ path: f.rel, text: source.text }, e, settings, sourcesFor(f.root));
               graph.update(f.rel, result.dependencies ?? []);
-              workspaceSites.set(f.rel, projected(result));
+              workspaceSites.set(f.rel, projected(result, projectResults([result], usageFor(f.root), e.prices).sites));
             }
           }
           done++;
@@ -218,7 +221,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     results.set(doc.uri, { version: doc.version, result });
     if (where) {
       graph.update(where.rel, result.dependencies ?? []);
-      workspaceSites.set(where.rel, projected(result));
+      workspaceSites.set(where.rel, projected(result, projectResults([result], usageFor(where.root), e.prices).sites));
     }
     for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
@@ -272,6 +275,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     configs = new ConfigResolver();
     usageByRoot.clear();
     for (const doc of documents.all()) schedule(doc);
+    void scanWorkspace(); // volumes or config may have changed: refresh the projection
   });
 
   connection.languages.inlayHint.on(async (params) => {
@@ -305,7 +309,22 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   connection.onRequest('llmlint/projection', async (): Promise<ProjectionResult> => {
     const e = engine ? await engine : null;
     const callSites = [...workspaceSites.values()].flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-    return { scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id) };
+    return { scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id), ...totals(callSites) };
+  });
+
+  /** What-if: the monthly cost of the call sites on model `from` (in a feature), repriced on `to`. */
+  connection.onRequest('llmlint/whatIf', async (params: WhatIfParams): Promise<WhatIfResult> => {
+    const e = await engine!;
+    const sites = [...workspaceSites.values()].flat().filter((s) => s.model === params.from && s.callsPerMonth !== null && (!params.feature || s.feature === params.feature));
+    const target = e.prices.lookup(params.to, (sites[0]?.modelProvider ?? 'other') as Provider);
+    let before = 0;
+    let after = 0;
+    for (const s of sites) {
+      // Both sides without cache or batch discounts, so the comparison is like for like.
+      before += Math.round((s.costPerCallUsd.expected ?? 0) * 1e9 * s.callsPerMonth!);
+      if (target) after += Math.round((s.inputTokens * target.price.inputPerMTok + s.outputTokens * (target.price.outputPerMTok ?? 0)) * 1000 * s.callsPerMonth!);
+    }
+    return { before: before / 1e9, after: target ? after / 1e9 : before / 1e9, callSites: sites.length, unknownModel: !target };
   });
 
   connection.onRequest('llmlint/scanWorkspace', async () => {
@@ -337,6 +356,10 @@ export interface ProjectedSite {
   costPerCallUsd: { expected: number | null; worstCase: number | null };
   inputTokens: number;
   outputTokens: number;
+  modelProvider: string;
+  callsPerMonth: number | null;
+  monthlyCostUsd: number | null;
+  feature: string | null;
 }
 
 export interface ProjectionResult {
@@ -346,15 +369,61 @@ export interface ProjectionResult {
   callSites: ProjectedSite[];
   /** Call sites whose cost is unknown: listed, never counted as $0. */
   unknownPrice: string[];
+  monthlyCostUsd: number | null;
+  byModel: Record<string, number>;
+  byFeature: Record<string, number>;
+  byFile: Record<string, number>;
+  withoutUsage: string[];
 }
 
-function projected(result: FileResult): ProjectedSite[] {
+export interface WhatIfParams {
+  from: string;
+  to: string;
+  /** Only call sites of this feature (all when absent). */
+  feature?: string | null;
+}
+
+export interface WhatIfResult {
+  /** Monthly cost of the affected call sites now, and with the other model (USD). */
+  before: number;
+  after: number;
+  callSites: number;
+  /** The other model has no price: no comparison. */
+  unknownModel: boolean;
+}
+
+/** Sums monthly costs in integer nano-dollars (never float drift in a total). */
+function totals(sites: ProjectedSite[]): Pick<ProjectionResult, 'monthlyCostUsd' | 'byModel' | 'byFeature' | 'byFile' | 'withoutUsage'> {
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  const byModel = new Map<string, number>();
+  const byFeature = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let total = 0;
+  let counted = 0;
+  for (const s of sites) {
+    if (s.monthlyCostUsd === null) continue;
+    const n = Math.round(s.monthlyCostUsd * 1e9);
+    counted++;
+    total += n;
+    add(byModel, s.model ?? 'unknown', n);
+    add(byFeature, s.feature ?? '(no feature)', n);
+    add(byFile, s.file, n);
+  }
+  const usd = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1e9]));
+  return { monthlyCostUsd: counted ? total / 1e9 : null, byModel: usd(byModel), byFeature: usd(byFeature), byFile: usd(byFile), withoutUsage: sites.filter((s) => s.callsPerMonth === null).map((s) => s.id) };
+}
+
+function projected(result: FileResult, monthly: Map<string, SiteProjection>): ProjectedSite[] {
   const pos = new Positions(result);
-  return result.callSites.map((s) => project(s, pos.range(s.span).start.line + 1));
+  return result.callSites.map((s) => project(s, pos.range(s.span).start.line + 1, monthly.get(s.id)));
 }
 
-function project(s: FileResult['callSites'][number], line: number): ProjectedSite {
+function project(s: FileResult['callSites'][number], line: number, m: SiteProjection | undefined): ProjectedSite {
   return {
+    modelProvider: s.modelProvider,
+    callsPerMonth: m?.callsPerMonth?.value ?? null,
+    monthlyCostUsd: m?.monthlyCostUsd ?? null,
+    feature: m?.feature ?? null,
     id: s.id,
     file: s.file,
     line,

@@ -29,6 +29,25 @@ function vsixPath() {
   return path.join(ROOT, `${name}-${version}.vsix`);
 }
 
+/** Polls every frame (webviews live in nested iframes) until `selector` has text matching `re`. */
+async function waitForInFrames(page, selector, re) {
+  const deadline = Date.now() + WAIT;
+  let last = '';
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const text = await frame.locator(selector).first().textContent({ timeout: 200 }).catch(() => null);
+      if (text) {
+        last = text;
+        if (re.test(text)) return text;
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame shows ${selector} matching ${re} (last: ${JSON.stringify(last)})`);
+}
+
+const pageErrors = [];
+
 async function main() {
   const vsix = vsixPath();
   if (!fs.existsSync(vsix)) throw new Error(`${path.relative(ROOT, vsix)} not found: run \`npm run package\` first (npm run test:e2e:ui does)`);
@@ -52,8 +71,9 @@ async function main() {
   try {
     browser = await launchChromium(runDir, 'ui', { viewport: { width: 1400, height: 900 } });
     page = browser.pages()[0] || (await browser.newPage());
-    const pageErrors = [];
+
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (/panel|Refused|Content Security|acquireVsCodeApi/i.test(m.text())) pageErrors.push(`console: ${m.text()}`); });
 
     await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(SAMPLE_APP)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
@@ -100,11 +120,20 @@ async function main() {
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: WAIT });
     await page.screenshot({ path: shot });
     log(`screenshot ${path.relative(ROOT, shot)}`);
+
+    // The cost panel: the command opens a webview that draws the projected monthly total.
+    await runCommand('>llmlint: Show Cost Panel', 'Show Cost Panel');
+    const panelTotal = await waitForInFrames(page, '#total', /\$\d+.*\/ month/);
+    log(`OK: the cost panel shows "${panelTotal}"`);
+    const panelShot = path.join(ARTIFACTS, 'ui-cost-panel.png');
+    await page.screenshot({ path: panelShot });
+    log(`screenshot ${path.relative(ROOT, panelShot)}`);
     if (pageErrors.length) log(`page errors (not fatal): ${pageErrors.slice(0, 3).join(' | ')}`);
     console.log('UI smoke test: 1 passed, 0 failed');
     return 0;
   } catch (err) {
     log(`FAIL: ${String(err && err.message).split('\n')[0]}`);
+    if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
     if (page) await page.screenshot({ path: failShot }).catch(() => {});
     log(`screenshot ${path.relative(ROOT, failShot)}; logs: ${path.relative(ROOT, runDir)}/code-server.log, udd/logs/*/exthost*/`);
     console.log('UI smoke test: 0 passed, 1 failed');
