@@ -49,7 +49,8 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
       { scheme: 'file', pattern: '**/*.{prompty,prompt,prompt.yml,prompt.yaml}' },
       { notebook: '*', language: 'python' },
     ],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{llmlint.config.json,llmlint.usage.yml,pyproject.toml,package.json}') },
+    // Config and usage files, and the sources and templates whose edits on disk change estimates.
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.{json,yml,yaml,toml,py,ts,tsx,js,jsx,mjs,cjs,ipynb,prompty,prompt,txt,md,j2,jinja,hbs,mustache}') },
     outputChannel: output,
   };
   client = new LanguageClient('llmlint', 'llmlint', serverOptions, clientOptions);

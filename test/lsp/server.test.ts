@@ -144,6 +144,16 @@ describe('language server (in-process)', function () {
     assert.deepEqual(projection.unknownPrice, ['backend/translate.py::translate_reply#1']);
   });
 
+  it('re-estimates open files when a template they read changes on disk', async () => {
+    const uri = uriOf('backend/reply.py');
+    open('backend/reply.py', 'python');
+    await diagnosticsFor(uri);
+    const count = published.get(uri)?.length ?? 0;
+    // The server sees the change notification (the file itself is unchanged: the point is the re-analysis).
+    void client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('backend/prompts/reply.txt'), type: 2 }] });
+    await diagnosticsFor(uri, () => (published.get(uri)?.length ?? 0) > count);
+  });
+
   it('keeps answering after a file that does not parse', async () => {
     open('web/src/broken.ts', 'typescript', "import OpenAI from 'openai';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [] });\nfunction (((\n");
     const diags = await diagnosticsFor(uriOf('web/src/broken.ts'));

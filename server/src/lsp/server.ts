@@ -11,7 +11,7 @@ import {
   CodeActionKind, DidChangeConfigurationNotification, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeFile, type Engine } from '../core/analyze';
+import { analyzeFile, languageOf, type Engine } from '../core/analyze';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
 import { projectResults, type SiteProjection } from '../core/projection';
@@ -270,12 +270,33 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
-  connection.onDidChangeWatchedFiles(() => {
-    // A config file changed: read configs afresh and re-analyse what is open.
-    configs = new ConfigResolver();
-    usageByRoot.clear();
-    for (const doc of documents.all()) schedule(doc);
-    void scanWorkspace(); // volumes or config may have changed: refresh the projection
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    const settingsChanged = changes.some((c) => /(^|\/)(llmlint\.config\.json|llmlint\.usage\.yml|pyproject\.toml|package\.json)$/.test(c.uri));
+    if (settingsChanged) {
+      // Read configs and volumes afresh, re-analyse what is open, refresh the projection.
+      configs = new ConfigResolver();
+      usageByRoot.clear();
+      for (const doc of documents.all()) schedule(doc);
+      void scanWorkspace();
+      return;
+    }
+    // A source or template changed on disk: re-analyse it (when closed) and the open files that read it.
+    const e = engine ? await engine : null;
+    for (const change of changes) {
+      const where = locate(change.uri);
+      if (!where || !e) continue;
+      if (!documents.get(change.uri)) {
+        const source = readSource(where.abs);
+        if (source.ok && languageOf(where.abs)) {
+          const result = analyzeFile({ path: where.rel, text: source.text }, e, settingsFor(where.abs), sourcesFor(where.root));
+          graph.update(where.rel, result.dependencies ?? []);
+          workspaceSites.set(where.rel, projected(result, projectResults([result], usageFor(where.root), e.prices).sites));
+        } else if (!source.ok) {
+          workspaceSites.delete(where.rel); // deleted or unreadable
+        }
+      }
+      for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
+    }
   });
 
   connection.languages.inlayHint.on(async (params) => {
