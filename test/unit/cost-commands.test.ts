@@ -59,6 +59,20 @@ describe('cost commands', () => {
     assert.equal((await cli(['report', '.', '--budget', '1'], dir)).code, 1);
   });
 
+  it('report --what-if reprices the call sites of one model on another; profiles scale the total', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-whatif-'));
+    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200));
+    writeFileSync(join(dir, 'llmlint.usage.yml'), USAGE + 'profiles: { low: 0.5, high: 3 }\n');
+    const run = await cli(['report', '.', '--what-if', 'gpt-4o=gpt-4o-mini', '--what-if', 'gpt-4o=gpt-4o-mini@other-feature', '--what-if', 'gpt-4o=no-such-model'], dir);
+    assert.match(run.stdout, /- gpt-4o → gpt-4o-mini: 1 call site, \$[\d.]+ → \$[\d.]+ \/ month \(saves \$[\d.]+; before cache and batch discounts\)/);
+    assert.match(run.stdout, /- gpt-4o → gpt-4o-mini in other-feature: no call site on gpt-4o with volumes/);
+    assert.match(run.stdout, /- gpt-4o → no-such-model: "no-such-model" has no price in the table/);
+    const report = JSON.parse((await cli(['report', '.', '--format', 'json'], dir)).stdout);
+    const { low, expected, high } = report.projection.byProfile;
+    assert.ok(Math.abs(low - expected / 2) < 1e-6 && Math.abs(high - expected * 3) < 1e-6, JSON.stringify(report.projection.byProfile));
+    assert.equal((await cli(['report', '--what-if', 'nonsense'], dir)).code, 2);
+  });
+
   it('usage --init lists the call sites without volumes, keeping what the file has', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
     writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200) + '\ndef other(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[], max_completion_tokens=5)\n');

@@ -22,7 +22,7 @@ export type Command =
       budget: number | null;
     }
   | { kind: 'explain'; rule: string | null }
-  | { kind: 'report'; paths: string[]; format: 'table' | 'markdown' | 'html' | 'json'; output: string | null; usage: string | null; budget: number | null }
+  | { kind: 'report'; paths: string[]; format: 'table' | 'markdown' | 'html' | 'json'; output: string | null; usage: string | null; budget: number | null; whatIf: WhatIf[] }
   | { kind: 'diff'; base: string; paths: string[]; format: 'markdown' | 'json'; output: string | null; usage: string | null; failOnIncrease: { percent: number } | { usd: number } | null }
   | { kind: 'usageInit'; path: string }
   | { kind: 'lsp' }
@@ -31,12 +31,20 @@ export type Command =
 
 export class UsageError extends Error {}
 
+/** `--what-if gpt-4o=gpt-4o-mini` or `--what-if gpt-4o=gpt-4o-mini@checkout-assist`. */
+export interface WhatIf {
+  from: string;
+  to: string;
+  feature: string | null;
+}
+
 export const HELP = `llmlint — find LLM API calls, estimate what they cost, flag what fails under load
 
 Usage:
   llmlint check [paths...] [options]   lint files and directories (default: .)
   llmlint explain [rule]               show a rule's documentation (no rule: list them)
   llmlint report [paths] [--format table|markdown|html|json] [--output F] [--usage F] [--budget USD]
+                 [--what-if gpt-4o=gpt-4o-mini[@feature]]
                                        the projected monthly cost (HTML: one self-contained page)
   llmlint diff --base <git-ref> [paths] [--format markdown|json] [--fail-on-increase 10%|50]
                                        monthly cost change against a base commit (for pull requests)
@@ -170,6 +178,7 @@ function parseCostCommand(command: 'report' | 'diff', rest: string[]): Command {
   let budget: number | null = null;
   let base: string | null = null;
   let failOnIncrease: { percent: number } | { usd: number } | null = null;
+  const whatIf: WhatIf[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = (): string => {
@@ -181,6 +190,11 @@ function parseCostCommand(command: 'report' | 'diff', rest: string[]): Command {
     else if (arg === '--output' || arg === '-o') output = value();
     else if (arg === '--usage') usage = value();
     else if (arg === '--budget' && command === 'report') budget = nonNegativeNumber(value(), '--budget');
+    else if (arg === '--what-if' && command === 'report') {
+      const m = /^([^=@]+)=([^=@]+)(?:@(.+))?$/.exec(value());
+      if (!m) throw new UsageError('--what-if takes FROM=TO or FROM=TO@feature, e.g. gpt-4o=gpt-4o-mini');
+      whatIf.push({ from: m[1], to: m[2], feature: m[3] ?? null });
+    }
     else if (arg === '--base' && command === 'diff') base = value();
     else if (arg === '--fail-on-increase' && command === 'diff') {
       const v = value();
@@ -191,7 +205,7 @@ function parseCostCommand(command: 'report' | 'diff', rest: string[]): Command {
   if (!paths.length) paths.push('.');
   if (command === 'report') {
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown report format "${format}" (expected ${REPORT_FORMATS.join(', ')})`);
-    return { kind: 'report', paths, format: format as (typeof REPORT_FORMATS)[number], output, usage, budget };
+    return { kind: 'report', paths, format: format as (typeof REPORT_FORMATS)[number], output, usage, budget, whatIf };
   }
   if (!base) throw new UsageError('diff needs --base <git-ref>');
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown diff format "${format}" (expected markdown, json)`);

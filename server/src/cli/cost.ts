@@ -7,7 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { formatUsd } from '../core/format';
-import type { Command } from './args';
+import type { Provider } from '../core/catalog';
+import { Prices } from '../core/pricing';
+import { swapCost, type SwapResult } from '../core/whatif';
+import { PRICE_TABLE } from '../node/engine';
+import type { Command, WhatIf } from './args';
 import { formatHtml, formatMarkdown } from './formatters/costReport';
 import { formatStylish } from './formatters/stylish';
 import type { CliIo } from './main';
@@ -20,13 +24,34 @@ export async function report(cmd: Extract<Command, { kind: 'report' }>, io: CliI
     : cmd.format === 'markdown' ? formatMarkdown(r)
     : cmd.format === 'html' ? formatHtml(r)
     : costOnly(formatStylish(r, { color: io.isTty && !cmd.output, quiet: false }));
-  await write(text, cmd.output, io);
+  await write(text + whatIfText(r, cmd.whatIf, cmd.format), cmd.output, io);
   const monthly = r.projection.monthlyCostUsd;
   if (cmd.budget !== null && monthly !== null && monthly > cmd.budget) {
     io.stderr(`llmlint: projected monthly cost ${formatUsd(monthly)} exceeds the budget of ${formatUsd(cmd.budget)}\n`);
     return 1;
   }
   return 0;
+}
+
+/** The call sites on `from` (in a feature) with volumes, repriced on `to`. */
+export function whatIf(r: JsonReport, w: WhatIf, prices: Prices): SwapResult {
+  const sites = r.callSites.filter((s) => (s.model.value ?? s.model.default) === w.from && s.callsPerMonth && (!w.feature || s.feature === w.feature));
+  const items = sites.map((s) => ({ inputTokens: s.estimate.inputTokens.expected, outputTokens: s.estimate.outputTokens.expected, costPerCallUsd: s.estimate.costPerCallUsd.expected, callsPerMonth: s.callsPerMonth!.value }));
+  return swapCost(items, w.to, (sites[0]?.modelProvider ?? 'other') as Provider, prices);
+}
+
+function whatIfText(r: JsonReport, swaps: WhatIf[], format: string): string {
+  if (!swaps.length || format === 'json' || format === 'html') return '';
+  const prices = new Prices(PRICE_TABLE);
+  const lines = ['', format === 'markdown' ? '### What if' : 'What if'];
+  for (const w of swaps) {
+    const res = whatIf(r, w, prices);
+    const scope = `${w.from} → ${w.to}${w.feature ? ` in ${w.feature}` : ''}`;
+    if (!res.callSites) lines.push(`- ${scope}: no call site on ${w.from} with volumes`);
+    else if (res.after === null) lines.push(`- ${scope}: "${w.to}" has no price in the table`);
+    else lines.push(`- ${scope}: ${res.callSites} call site${res.callSites === 1 ? '' : 's'}, ${formatUsd(res.before)} → ${formatUsd(res.after)} / month (${res.after <= res.before ? 'saves' : 'adds'} ${formatUsd(Math.abs(res.before - res.after))}; before cache and batch discounts)`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** The stylish output from its cost table on (the report has no findings section). */

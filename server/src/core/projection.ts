@@ -25,6 +25,8 @@ export interface ProjectionTotals {
   unknown: string[];
   /** Call sites left out because no volume is known for them. */
   withoutUsage: string[];
+  /** The monthly total under each traffic profile of the usage file (`expected` included). */
+  byProfile: Record<string, number>;
 }
 
 const DAYS_PER_MONTH = 30;
@@ -39,7 +41,12 @@ export function projectResults(results: FileResult[], usage: UsageModel, prices:
     const index = new LineIndex(result.text);
     for (const site of result.callSites) sites.set(site.id, projectSite(site, index.position(site.span.start).line, inline, usage, prices));
   }
-  return { sites, totals: totalsOf(results.flatMap((r) => r.callSites), sites) };
+  const totals = totalsOf(results.flatMap((r) => r.callSites), sites);
+  if (totals.monthlyCostUsd !== null && Object.keys(usage.profiles).length) {
+    const profiles = { expected: 1, ...usage.profiles };
+    totals.byProfile = Object.fromEntries(Object.entries(profiles).sort((a, b) => a[1] - b[1]).map(([k, f]) => [k, Math.round(totals.monthlyCostUsd! * f * 1e9) / 1e9]));
+  }
+  return { sites, totals };
 }
 
 function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inlineUsage>, usage: UsageModel, prices: Prices): SiteProjection {
@@ -107,5 +114,6 @@ function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): 
     byFile: usd(nano.byFile),
     unknown,
     withoutUsage,
+    byProfile: {},
   };
 }

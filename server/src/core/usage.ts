@@ -11,6 +11,7 @@
  *     "web/src/**": { callsPerDay: 200 }
  *   features:
  *     ticket-summary: { cacheHitRate: 0.4 }
+ *   profiles: { low: 0.5, high: 3 }  # traffic scenarios: multipliers of all volumes
  *
  * And inline, on the line of a call or the line above it:
  *   # llmlint: calls-per-day=5000 feature=checkout-assist
@@ -39,9 +40,11 @@ export interface UsageModel {
   callSites: Record<string, UsageEntry>;
   files: Array<{ glob: string; match: (path: string) => boolean; entry: UsageEntry }>;
   features: Record<string, UsageEntry>;
+  /** Traffic scenarios as multipliers of the volumes (`low: 0.5, high: 3`); `expected` is 1. */
+  profiles: Record<string, number>;
 }
 
-export const EMPTY_USAGE: UsageModel = { file: null, loopFactor: 10, holes: {}, callSites: {}, files: [], features: {} };
+export const EMPTY_USAGE: UsageModel = { file: null, loopFactor: 10, holes: {}, callSites: {}, files: [], features: {}, profiles: {} };
 
 const ENTRY_KEYS: Record<string, 'number' | 'string'> = {
   callsPerDay: 'number', callsPerMonth: 'number', outputTokens: 'number', cacheHitRate: 'number', batchShare: 'number', feature: 'string',
@@ -90,7 +93,12 @@ export function parseUsage(file: string, text: string): { usage: UsageModel; pro
     callSites: Object.fromEntries(Object.entries(map('callSites')).map(([id, v]) => [id, entry(`callSites["${id}"]`, v)])),
     files: Object.entries(map('files')).map(([glob, v]) => ({ glob, match: picomatch(glob, { dot: true }), entry: entry(`files["${glob}"]`, v) })),
     features: Object.fromEntries(Object.entries(map('features')).map(([f, v]) => [f, entry(`features.${f}`, v)])),
+    profiles: {},
   };
+  for (const [name, v] of Object.entries(map('profiles'))) {
+    if (typeof v === 'number' && v >= 0) usage.profiles[name] = v;
+    else problems.push({ line: lineOf(name), message: `profiles.${name}: expected a multiplier of the volumes, such as 0.5 or 3` });
+  }
   return { usage, problems };
 }
 

@@ -15,6 +15,7 @@ import { analyzeFile, languageOf, type Engine } from '../core/analyze';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
 import { projectResults, type SiteProjection } from '../core/projection';
+import { swapCost } from '../core/whatif';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
@@ -337,15 +338,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   connection.onRequest('llmlint/whatIf', async (params: WhatIfParams): Promise<WhatIfResult> => {
     const e = await engine!;
     const sites = [...workspaceSites.values()].flat().filter((s) => s.model === params.from && s.callsPerMonth !== null && (!params.feature || s.feature === params.feature));
-    const target = e.prices.lookup(params.to, (sites[0]?.modelProvider ?? 'other') as Provider);
-    let before = 0;
-    let after = 0;
-    for (const s of sites) {
-      // Both sides without cache or batch discounts, so the comparison is like for like.
-      before += Math.round((s.costPerCallUsd.expected ?? 0) * 1e9 * s.callsPerMonth!);
-      if (target) after += Math.round((s.inputTokens * target.price.inputPerMTok + s.outputTokens * (target.price.outputPerMTok ?? 0)) * 1000 * s.callsPerMonth!);
-    }
-    return { before: before / 1e9, after: target ? after / 1e9 : before / 1e9, callSites: sites.length, unknownModel: !target };
+    const items = sites.map((s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costPerCallUsd: s.costPerCallUsd.expected, callsPerMonth: s.callsPerMonth! }));
+    const r = swapCost(items, params.to, (sites[0]?.modelProvider ?? 'other') as Provider, e.prices);
+    return { before: r.before, after: r.after ?? r.before, callSites: r.callSites, unknownModel: r.after === null };
   });
 
   connection.onRequest('llmlint/scanWorkspace', async () => {

@@ -16,6 +16,8 @@ export function formatMarkdown(report: JsonReport): string {
   const p = report.projection;
   const lines = [`## llmlint cost report`, ''];
   lines.push(p.monthlyCostUsd === null ? 'No call volumes: monthly cost depends on usage (add `llmlint.usage.yml`).' : `**Projected monthly cost: ${formatUsd(p.monthlyCostUsd)}** (prices as of ${report.pricing.asOf})`, '');
+  const profiles = Object.entries(p.byProfile ?? {});
+  if (profiles.length) lines.push(`Traffic profiles: ${profiles.map(([k, v]) => `${md(k)} ${formatUsd(v)}`).join(' · ')}`, '');
   const section = (title: string, m: Record<string, number>) => {
     const entries = Object.entries(m);
     if (!entries.length) return;

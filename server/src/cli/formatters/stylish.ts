@@ -78,6 +78,8 @@ function monthly(report: JsonReport, c: Colors): string[] {
     const entries = Object.entries(m).slice(0, 6);
     if (entries.length) lines.push(`  by ${title}: ${entries.map(([k, v]) => `${k} ${formatUsd(v)}`).join(' · ')}`);
   };
+  const profiles = Object.entries(p.byProfile ?? {});
+  if (profiles.length) lines.push(`  by traffic profile: ${profiles.map(([k, v]) => `${k} ${formatUsd(v)}`).join(' · ')}`);
   by('model', p.byModel);
   by('feature', p.byFeature);
   if (p.withoutUsage.length) lines.push(c.dim(`  ${p.withoutUsage.length} call site${p.withoutUsage.length === 1 ? '' : 's'} without volumes: not in the total (depends on usage)`));
