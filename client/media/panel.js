@@ -73,7 +73,7 @@
         el('thead', {}, el('tr', {}, ...['Call site', 'Model', 'Feature', '$/call', 'Calls/month', '$/month'].map((h, i) => el('th', { class: i >= 3 ? 'n' : '', text: h })))),
         el('tbody', {}, ...rows.map((s) => {
           const open = () => vscode.postMessage({ type: 'open', file: s.file, line: s.line });
-          return el('tr', { class: 'site', tabindex: '0', role: 'link', 'aria-label': `Open ${s.file} line ${s.line}`, onclick: open, onkeydown: (e) => { if (e.key === 'Enter') open(); } },
+          return el('tr', { class: 'site', tabindex: '0', role: 'link', title: (s.assumptions || []).join('\n'), 'aria-label': `Open ${s.file} line ${s.line}`, onclick: open, onkeydown: (e) => { if (e.key === 'Enter') open(); } },
             el('td', { text: `${s.file}:${s.line}` }),
             el('td', { text: s.model ?? 'dynamic' }),
             el('td', { text: s.feature ?? '' }),

@@ -110,7 +110,7 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
         await workspace.fs.stat(uri);
       } catch {
         // A starting point that says what the file is for; `llmlint usage --init` lists every call site.
-        const template = '# Call volumes for llmlint: how often each LLM call runs.\nversion: 1\ncallSites: {}\nfiles: {}\nfeatures: {}\n';
+        const template = '# Call volumes for llmlint: how often each LLM call runs (`llmlint usage --init` lists every call site).\nversion: 1\ncallSites: {}\nfiles: {}\nfeatures: {}\n';
         await workspace.fs.writeFile(uri, new TextEncoder().encode(template));
       }
       await window.showTextDocument(uri);

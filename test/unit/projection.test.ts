@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { buildUsageSchema, USAGE_SCHEMA_PATH } from '../../scripts/gen-usage-schema';
 import { cli } from '../helpers/cli';
 
 function project(files: Record<string, string>): string {
@@ -25,6 +29,21 @@ const APP = [
 ].join('\n');
 
 describe('projection', () => {
+  it('the usage-file schema is current and the sample app’s usage file satisfies it', () => {
+    assert.deepEqual(JSON.parse(readFileSync(USAGE_SCHEMA_PATH, 'utf8')), buildUsageSchema());
+    const validate = new Ajv({ strict: false }).compile(buildUsageSchema());
+    const sample = parse(readFileSync(join(__dirname, '..', 'fixtures', 'sample-app', 'llmlint.usage.yml'), 'utf8'));
+    assert.ok(validate(sample), JSON.stringify(validate.errors));
+  });
+
+  it('reports the worst case next to the expected monthly cost', async () => {
+    const dir = project({ 'app.py': APP, 'llmlint.usage.yml': 'callSites:\n  "app.py::summarize#1": { callsPerDay: 1000 }\n' });
+    const report = JSON.parse((await cli(['check', '.', '--format', 'json'], dir)).stdout);
+    assert.ok(report.callSites[0].monthlyWorstCaseUsd >= report.callSites[0].monthlyCostUsd);
+    assert.equal(typeof report.callSites[0].monthlyWorstCaseUsd, "number");
+    assert.ok(report.projection.monthlyWorstCaseUsd >= report.projection.monthlyCostUsd);
+  });
+
   it('multiplies cost per call by the volumes of the usage file and inline annotations, loops included', async () => {
     const dir = project({ 'app.py': APP, 'llmlint.usage.yml': 'callSites:\n  "app.py::summarize#1": { callsPerDay: 1000, feature: summaries }\n' });
     const report = JSON.parse((await cli(['check', '.', '--format', 'json'], dir)).stdout);

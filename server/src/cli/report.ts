@@ -49,6 +49,7 @@ export interface JsonCallSite extends Range1 {
   };
   callsPerMonth: { value: number; source: string } | null;
   monthlyCostUsd: number | null;
+  monthlyWorstCaseUsd: number | null;
   feature: string | null;
 }
 
@@ -129,6 +130,7 @@ export function buildReport(input: ReportInput): JsonReport {
         },
         callsPerMonth: input.projection.sites.get(s.id)?.callsPerMonth ?? null,
         monthlyCostUsd: input.projection.sites.get(s.id)?.monthlyCostUsd ?? null,
+        monthlyWorstCaseUsd: input.projection.sites.get(s.id)?.monthlyWorstCaseUsd ?? null,
         feature: input.projection.sites.get(s.id)?.feature ?? null,
       });
       const extra = input.projection.sites.get(s.id)?.assumptions ?? [];

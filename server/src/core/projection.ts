@@ -12,12 +12,16 @@ export interface SiteProjection {
   callsPerMonth: { value: number; source: string } | null;
   /** USD; null when the volume or the price is unknown. */
   monthlyCostUsd: number | null;
+  /** Every call at its worst case (the output bound or model maximum), without discounts; null when unknown. */
+  monthlyWorstCaseUsd: number | null;
   feature: string | null;
   assumptions: string[];
 }
 
 export interface ProjectionTotals {
   monthlyCostUsd: number | null;
+  /** Sum of the call sites' worst cases (null when one of them has no known worst case). */
+  monthlyWorstCaseUsd: number | null;
   byModel: Record<string, number>;
   byFeature: Record<string, number>;
   byFile: Record<string, number>;
@@ -54,7 +58,7 @@ function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inl
   const assumptions: string[] = [];
   const base = entry.callsPerMonth ?? (entry.callsPerDay !== undefined ? entry.callsPerDay * DAYS_PER_MONTH : null);
   const feature = entry.feature ?? null;
-  if (base === null || !source) return { callsPerMonth: null, monthlyCostUsd: null, feature, assumptions: [] };
+  if (base === null || !source) return { callsPerMonth: null, monthlyCostUsd: null, monthlyWorstCaseUsd: null, feature, assumptions: [] };
   if (entry.callsPerMonth === undefined) assumptions.push(`${entry.callsPerDay} calls/day × ${DAYS_PER_MONTH} days`);
   let multiplier = 1;
   for (const loop of site.loops) {
@@ -64,7 +68,7 @@ function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inl
   }
   const callsPerMonth = Math.round(base * multiplier);
   const price = site.estimate.priceKey ? prices.table.models[site.estimate.priceKey] : undefined;
-  if (!price) return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: null, feature, assumptions: [...assumptions, 'price unknown: left out of the totals'] };
+  if (!price) return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: null, monthlyWorstCaseUsd: null, feature, assumptions: [...assumptions, 'price unknown: left out of the totals'] };
 
   const input = site.estimate.inputTokens.expected;
   const output = entry.outputTokens !== undefined ? entry.outputTokens * (site.n && site.n > 1 ? site.n : 1) : site.estimate.outputTokens.expected;
@@ -82,7 +86,9 @@ function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inl
   if (batch) assumptions.push(`${Math.round(batch * 100)}% of calls through a Batch API${price.batchInputPerMTok == null ? ' (at 50% of the price)' : ''}`);
   const microPerCall = (1 - batch) * sync + batch * batched;
   const monthlyNano = Math.round(microPerCall * 1000 * callsPerMonth);
-  return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: monthlyNano / 1e9, feature, assumptions };
+  const worst = site.estimate.costPerCallUsd.worstCase;
+  const monthlyWorstCaseUsd = worst === null ? null : Math.round(worst * 1e9 * callsPerMonth) / 1e9;
+  return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: monthlyNano / 1e9, monthlyWorstCaseUsd, feature, assumptions };
 }
 
 function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): ProjectionTotals {
@@ -90,6 +96,7 @@ function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): 
   const unknown: string[] = [];
   const withoutUsage: string[] = [];
   let counted = 0;
+  let worstNano: number | null = 0;
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   for (const site of sites) {
     const p = projections.get(site.id);
@@ -100,6 +107,7 @@ function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): 
     }
     if (p.monthlyCostUsd === null) continue;
     const n = Math.round(p.monthlyCostUsd * 1e9);
+    worstNano = worstNano === null || p.monthlyWorstCaseUsd === null ? null : worstNano + Math.round(p.monthlyWorstCaseUsd * 1e9);
     counted++;
     nano.total += n;
     add(nano.byModel, site.estimate.model ?? 'unknown', n);
@@ -109,6 +117,7 @@ function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): 
   const usd = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1e9]));
   return {
     monthlyCostUsd: counted ? nano.total / 1e9 : null,
+    monthlyWorstCaseUsd: counted && worstNano !== null ? worstNano / 1e9 : null,
     byModel: usd(nano.byModel),
     byFeature: usd(nano.byFeature),
     byFile: usd(nano.byFile),

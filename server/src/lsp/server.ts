@@ -375,7 +375,9 @@ export interface ProjectedSite {
   modelProvider: string;
   callsPerMonth: number | null;
   monthlyCostUsd: number | null;
+  monthlyWorstCaseUsd: number | null;
   feature: string | null;
+  assumptions: string[];
 }
 
 export interface ProjectionResult {
@@ -439,7 +441,9 @@ function project(s: FileResult['callSites'][number], line: number, m: SiteProjec
     modelProvider: s.modelProvider,
     callsPerMonth: m?.callsPerMonth?.value ?? null,
     monthlyCostUsd: m?.monthlyCostUsd ?? null,
+    monthlyWorstCaseUsd: m?.monthlyWorstCaseUsd ?? null,
     feature: m?.feature ?? null,
+    assumptions: [...s.estimate.assumptions, ...(m?.assumptions ?? [])],
     id: s.id,
     file: s.file,
     line,

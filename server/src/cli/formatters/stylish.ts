@@ -73,7 +73,8 @@ function monthly(report: JsonReport, c: Colors): string[] {
   const p = report.projection;
   const withUsage = report.callSites.length - p.withoutUsage.length;
   if (!withUsage) return [c.dim('Monthly cost needs call volumes: add llmlint.usage.yml or `# llmlint: calls-per-day=N` annotations (see the README).')];
-  const lines = [c.bold(`Projected monthly cost: ${formatUsd(p.monthlyCostUsd)}`) + c.dim(` — ${withUsage} call site${withUsage === 1 ? '' : 's'} with volumes from ${p.usageFile ?? 'inline annotations'}`)];
+  const worst = p.monthlyWorstCaseUsd === null ? '' : c.dim(` (worst case ${formatUsd(p.monthlyWorstCaseUsd)})`);
+  const lines = [c.bold(`Projected monthly cost: ${formatUsd(p.monthlyCostUsd)}`) + worst + c.dim(` — ${withUsage} call site${withUsage === 1 ? '' : 's'} with volumes from ${p.usageFile ?? 'inline annotations'}`)];
   const by = (title: string, m: Record<string, number>) => {
     const entries = Object.entries(m).slice(0, 6);
     if (entries.length) lines.push(`  by ${title}: ${entries.map(([k, v]) => `${k} ${formatUsd(v)}`).join(' · ')}`);
