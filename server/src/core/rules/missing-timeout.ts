@@ -1,7 +1,7 @@
 import { addArgument } from '../fixes';
 import type { Expr } from '../ir';
 import type { CallSite, Fix, TextEdit } from '../types';
-import { libraryOf, providerName, visibleEntries } from './retry-without-backoff';
+import { libraryOf, providerName, visibleEntries } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;

@@ -1,5 +1,5 @@
 import type { CallSite } from '../types';
-import { catchesApiErrors, lastName, providerName } from './retry-without-backoff';
+import { catchesApiErrors, lastName, providerName } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 /** Local servers have no rate limits. */
