@@ -11,6 +11,11 @@ import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerC
 
 type Context = LowerContext;
 
+const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'escape_sequence', 'string_content', 'ellipsis', 'keyword_separator', 'positional_separator', 'type_conversion']);
+const CALL_FREE_CANDIDATES = new Set([
+  'attribute', 'subscript', 'binary_operator', 'comparison_operator', 'boolean_operator', 'unary_operator', 'not_operator',
+  'list', 'tuple', 'set', 'dictionary', 'pair', 'keyword_argument', 'conditional_expression', 'slice', 'list_splat', 'dictionary_splat',
+]);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** Deeply nested input (thousands of brackets) must not overflow the stack. */
 const MAX_DEPTH = 400;
@@ -59,7 +64,13 @@ class Lowerer {
 
   private visit(node: SyntaxNode, ctx: Context, depth: number): void {
     if (depth > MAX_DEPTH) return;
-    switch (node.type) {
+    const type = node.type;
+    // Leaves hold no calls or bindings: skip them without asking for their children (each
+    // crossing into the parser's wasm memory costs more than the check).
+    if (LEAVES.has(type) || (type === 'string' && !node.text.includes('{'))) return;
+    // An expression without a parenthesis has no call in it (a lambda body without one has none either).
+    if (CALL_FREE_CANDIDATES.has(type) && !node.text.includes('(')) return;
+    switch (type) {
       case 'import_statement':
       case 'import_from_statement':
         return this.visitImport(node, ctx);
