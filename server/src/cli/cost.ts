@@ -15,7 +15,8 @@ import type { Command, WhatIf } from './args';
 import { formatHtml, formatMarkdown } from './formatters/costReport';
 import { formatStylish } from './formatters/stylish';
 import type { CliIo } from './main';
-import { scan, USAGE_FILE } from './main';
+import { USAGE_FILE } from '../node/usage';
+import { scan } from './main';
 import type { JsonReport } from './report';
 
 export async function report(cmd: Extract<Command, { kind: 'report' }>, io: CliIo): Promise<number> {

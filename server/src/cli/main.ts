@@ -6,12 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
 import { join, relative, resolve, sep } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { analyzeFile, pricesFor, type Engine } from '../core/analyze';
 import { formatUsd } from '../core/format';
 import { projectResults } from '../core/projection';
 import { DEFAULT_SETTINGS } from '../core/settings';
-import { EMPTY_USAGE, parseUsage, type UsageModel } from '../core/usage';
+import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ruleMarkdown, rulesTable } from '../core/rules/docs';
 import { findRule, RULES } from '../core/rules/registry';
 import type { Settings } from '../core/settings';
@@ -22,6 +22,7 @@ import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { loadEngine, PRICE_TABLE } from '../node/engine';
 import { readSource } from '../node/source';
+import { readUsageFile, USAGE_FILE } from '../node/usage';
 import { Command, HELP, parseArgs, UsageError } from './args';
 import { diff, report, usageInit } from './cost';
 import { formatGithub } from './formatters/github';
@@ -171,20 +172,15 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   return { report, fixed };
 }
 
-export const USAGE_FILE = 'llmlint.usage.yml';
-
 /** The usage model; a missing default file is no usage, a broken one stops the run (exit 2). */
 function loadUsage(path: string, explicit: boolean): UsageModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const read = readUsageFile(path);
+  if (!read) {
     if (explicit) throw new ConfigError([{ file: path, line: 1, column: 1, message: 'cannot read the usage file' }]);
     return EMPTY_USAGE;
   }
-  const { usage, problems } = parseUsage(path, text);
-  if (problems.length) throw new ConfigError(problems.map((p) => ({ file: path, line: p.line, column: 1, message: p.message })));
-  return usage;
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return read.usage;
 }
 
 function isDirectory(p: string): boolean {

@@ -8,14 +8,14 @@ import { CatalogIndex, indexCatalog, type Catalog } from './catalog';
 import { estimateCall } from './estimate';
 import { ExtractedCall, extractCalls } from './extract';
 import type { FileIR } from './ir';
-import { cellAt, readNotebook } from './languages/notebook';
+import { readNotebook } from './languages/notebook';
 import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
 import { lowerPython } from './languages/python';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
 import { Linker, type ProjectSources } from './project';
 import { Resolver } from './resolve';
-import { LineIndex } from './position';
+import { LineIndex, notebookCellAt } from './position';
 import { RULES } from './rules/registry';
 import { applySuppressions, parseDirectives } from './suppressions';
 import type { RuleContext } from './rules/types';
@@ -175,9 +175,7 @@ export function pricesFor(engine: Engine, settings: Settings): Prices {
 }
 
 function cellOf(result: FileResult, offset: number): number | null {
-  if (!result.cellOffsets || !result.cellIndexes) return null;
-  const cells = result.cellOffsets.map((o, i) => [result.cellIndexes![i], o] as [number, number]);
-  return cellAt(cells, offset)?.cell ?? null;
+  return notebookCellAt(result, offset)?.cell ?? null;
 }
 
 /** `Summarizer.run`, `summarize`, `<module>`: the stable part of a call-site id. */

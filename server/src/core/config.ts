@@ -7,6 +7,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import schema from '../../schemas/llmlint.config.schema.json';
+import { editDistance } from './editDistance';
 import type { ModelPrice } from './pricing';
 import { RULES } from './rules/registry';
 import { DEFAULT_SETTINGS, type RuleSeverity, type Settings } from './settings';
@@ -127,22 +128,8 @@ function describe(e: ErrorObject, path: Array<string | number>): string {
 }
 
 function suggestRule(id: string): string {
-  const close = RULES.map((r) => r.id).find((r) => r.includes(id) || id.includes(r) || levenshtein(r, id) <= 3);
+  const close = RULES.map((r) => r.id).find((r) => r.includes(id) || id.includes(r) || editDistance(r, id, 3) <= 3);
   return close ? ` (did you mean "${close}"?)` : '';
-}
-
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
 }
 
 /** Settings for files governed by a config (defaults when there is none). */

@@ -34,10 +34,15 @@ export class LineIndex {
 /** Position of an offset in a file result: for notebooks, relative to the cell. */
 export function locate(result: FileResult, index: LineIndex, offset: number): Position0 & { cell: number | null } {
   const pos = index.position(offset);
-  if (!result.cellOffsets) return { ...pos, cell: null };
-  const cells = result.cellOffsets.map((o, i) => [result.cellIndexes?.[i] ?? i, o] as [number, number]);
-  const hit = cellAt(cells, offset);
+  const hit = notebookCellAt(result, offset);
   if (!hit) return { ...pos, cell: null };
   const cellStart = index.position(hit.start);
   return { line: pos.line - cellStart.line, character: pos.character, cell: hit.cell };
+}
+
+/** The notebook cell (its index in the notebook and start offset) holding an offset; null outside notebooks. */
+export function notebookCellAt(result: FileResult, offset: number): { cell: number; start: number } | null {
+  if (!result.cellOffsets) return null;
+  const cells = result.cellOffsets.map((o, i) => [result.cellIndexes?.[i] ?? i, o] as [number, number]);
+  return cellAt(cells, offset);
 }

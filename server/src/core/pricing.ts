@@ -4,6 +4,7 @@
  * Vertex `@version` suffixes. A name that matches nothing is unknown — never priced at $0.
  */
 import type { Provider } from './catalog';
+import { editDistance } from './editDistance';
 
 export interface ModelPrice {
   provider: string;
@@ -142,20 +143,4 @@ export function canonicalName(name: string): string {
 /** `gpt-4o-2024-08-06` → `gpt-4o`; `claude-3-5-haiku-20241022` → `claude-3-5-haiku`; `-latest` too. */
 export function stripDate(name: string): string {
   return name.replace(/-(\d{4}-\d{2}-\d{2}|\d{8}|latest|\d{3,4})$/, '');
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]);
-    }
-    if (best > cap) return cap + 1;
-    prev = cur;
-  }
-  return prev[b.length];
 }

@@ -4,7 +4,6 @@
  * hints, code lenses, hovers and code actions from the last analysis. Edits to a module or
  * template re-analyse the open documents that read it.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -21,12 +20,13 @@ import { findRule } from '../core/rules/registry';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { Provider } from '../core/catalog';
 import type { FileResult } from '../core/types';
-import { EMPTY_USAGE, parseUsage, type UsageModel } from '../core/usage';
+import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { loadEngine } from '../node/engine';
 import { DEFAULT_MAX_FILE_BYTES, discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { readSource } from '../node/source';
+import { readUsageFile, USAGE_FILE } from '../node/usage';
 import { codeActions, codeLenses, hover, inlayHints, Positions, toDiagnostics, type HintMode } from './features';
 
 const DEBOUNCE_MS = 150;
@@ -50,7 +50,8 @@ export interface StatusParams {
 
 export function startServer(connection: Connection, engineLoader: () => Promise<Engine> = defaultEngine): void {
   const documents = new TextDocuments(TextDocument);
-  const results = new Map<string, { version: number; result: FileResult }>();
+  /** The last analysis of each open document, with the version it was made from. */
+  const results = new Map<string, Analysis & { version: number }>();
   const pending = new Map<string, NodeJS.Timeout>();
   const editorSettings = new Map<string, Promise<EditorSettings>>();
   const graph = new DependencyGraph();
@@ -63,28 +64,13 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   const usageByRoot = new Map<string, UsageModel>();
 
   function usageFor(root: string): UsageModel {
-    let u = usageByRoot.get(root);
-    if (!u) {
-      const file = join(root, 'llmlint.usage.yml');
-      let text: string | null = null;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        text = null;
-      }
-      const parsed = text === null ? { usage: EMPTY_USAGE, problems: [] } : parseUsage(file, text);
-      if (parsed.problems.length) reportConfigProblems(new ConfigError(parsed.problems.map((p) => ({ file, line: p.line, column: 1, message: p.message }))));
-      u = parsed.usage;
-      usageByRoot.set(root, u);
-    }
-    return u;
-  }
-
-  /** Monthly projections of one result's call sites (empty without a usage model). */
-  async function monthlyOf(uri: string, result: FileResult): Promise<Map<string, SiteProjection>> {
-    const where = locate(uri);
-    if (!where || !engine) return new Map();
-    return projectResults([result], usageFor(where.root), (await engine).prices).sites;
+    const cached = usageByRoot.get(root);
+    if (cached) return cached;
+    const read = readUsageFile(join(root, USAGE_FILE));
+    if (read?.problems.length) reportConfigProblems(new ConfigError(read.problems));
+    const usage = read?.usage ?? EMPTY_USAGE;
+    usageByRoot.set(root, usage);
+    return usage;
   }
 
   connection.onInitialize((params: InitializeParams) => {
@@ -131,13 +117,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
           const uri = pathToFileURL(f.path).toString();
           if (!documents.get(uri)) {
             const source = readSource(f.path);
-            if (source.ok) {
-              const base = settingsFor(f.path);
-              const settings = { ...base, holeTokens: { ...base.holeTokens, ...usageFor(f.root).holes } };
-              const result = analyzeFile({ path: f.rel, text: source.text }, e, settings, sourcesFor(f.root));
-              graph.update(f.rel, result.dependencies ?? []);
-              workspaceSites.set(f.rel, projected(result, projectResults([result], usageFor(f.root), e.prices).sites));
-            }
+            if (source.ok) analyseWorkspaceFile({ root: f.root, abs: f.path, rel: f.rel }, source.text, e);
           }
           done++;
           if (done % 25 === 0) {
@@ -154,7 +134,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   }
 
   /** Where a file sits: its workspace root (ids and paths are relative to it) and its path there. */
-  function locate(uri: string): { root: string; abs: string; rel: string } | null {
+  function locate(uri: string): Location | null {
     if (!uri.startsWith('file:')) return null;
     const abs = fileURLToPath(uri);
     const root = roots.filter((r) => abs.startsWith(r + sep)).sort((a, b) => b.length - a.length)[0] ?? dirname(abs);
@@ -208,6 +188,25 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     configDiagnostics.clear();
   }
 
+  /** A file's settings: its config, with the hole sizes of the usage model. */
+  function settingsAt(where: Location): Settings {
+    const base = settingsFor(where.abs);
+    return { ...base, holeTokens: { ...base.holeTokens, ...usageFor(where.root).holes } };
+  }
+
+  /**
+   * Analyses a workspace file and records what the rest of the server reads from it (its
+   * dependency edges, its call sites for the projection) — the same for open, closed and scanned
+   * files, so one file never gets two different estimates.
+   */
+  function analyseWorkspaceFile(where: Location, text: string, e: Engine): Analysis {
+    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root));
+    const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
+    graph.update(where.rel, result.dependencies ?? []);
+    workspaceSites.set(where.rel, projected(result, monthly));
+    return { result, monthly };
+  }
+
   async function validate(doc: TextDocument): Promise<void> {
     if (!engine) return;
     const e = await engine;
@@ -215,15 +214,12 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (!current || current.version !== doc.version) return; // a newer edit supersedes this one
     const where = locate(doc.uri);
     const started = performance.now();
-    const base = where ? settingsFor(where.abs) : DEFAULT_SETTINGS;
-    const settings = where ? { ...base, holeTokens: { ...base.holeTokens, ...usageFor(where.root).holes } } : base;
-    const result = analyzeFile({ path: where?.rel ?? cellPath(doc), text: doc.getText() }, e, settings, where ? sourcesFor(where.root) : undefined);
+    const analysis = where
+      ? analyseWorkspaceFile(where, doc.getText(), e)
+      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS), monthly: new Map<string, SiteProjection>() };
     const analysisMs = performance.now() - started;
-    results.set(doc.uri, { version: doc.version, result });
-    if (where) {
-      graph.update(where.rel, result.dependencies ?? []);
-      workspaceSites.set(where.rel, projected(result, projectResults([result], usageFor(where.root), e.prices).sites));
-    }
+    const { result } = analysis;
+    results.set(doc.uri, { version: doc.version, ...analysis });
     for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
     void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
@@ -243,16 +239,16 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     }, DEBOUNCE_MS));
   }
 
-  /** The result for the document's current version (analysing now if an edit is pending). */
-  async function resultFor(uri: string): Promise<FileResult | null> {
+  /** The analysis of the document's current version (analysing now if an edit is pending). */
+  async function analysisFor(uri: string): Promise<Analysis | null> {
     const doc = documents.get(uri);
     if (!doc) return null;
     const cached = results.get(uri);
-    if (cached && cached.version === doc.version) return cached.result;
+    if (cached && cached.version === doc.version) return cached;
     clearTimeout(pending.get(uri));
     pending.delete(uri);
     await validate(doc);
-    return results.get(uri)?.result ?? null;
+    return results.get(uri) ?? null;
   }
 
   function editor(uri: string): Promise<EditorSettings> {
@@ -289,9 +285,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
       if (!documents.get(change.uri)) {
         const source = readSource(where.abs);
         if (source.ok && languageOf(where.abs)) {
-          const result = analyzeFile({ path: where.rel, text: source.text }, e, settingsFor(where.abs), sourcesFor(where.root));
-          graph.update(where.rel, result.dependencies ?? []);
-          workspaceSites.set(where.rel, projected(result, projectResults([result], usageFor(where.root), e.prices).sites));
+          analyseWorkspaceFile(where, source.text, e);
         } else if (!source.ok) {
           workspaceSites.delete(where.rel); // deleted or unreadable
         }
@@ -301,24 +295,24 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   });
 
   connection.languages.inlayHint.on(async (params) => {
-    const result = await resultFor(params.textDocument.uri);
-    return result ? inlayHints(result, (await editor(params.textDocument.uri)).inlayHints, await monthlyOf(params.textDocument.uri, result)) : [];
+    const analysis = await analysisFor(params.textDocument.uri);
+    return analysis ? inlayHints(analysis.result, (await editor(params.textDocument.uri)).inlayHints, analysis.monthly) : [];
   });
 
   connection.onCodeLens(async (params) => {
-    const result = await resultFor(params.textDocument.uri);
-    return result && (await editor(params.textDocument.uri)).codeLens ? codeLenses(result, await monthlyOf(params.textDocument.uri, result)) : [];
+    const analysis = await analysisFor(params.textDocument.uri);
+    return analysis && (await editor(params.textDocument.uri)).codeLens ? codeLenses(analysis.result, analysis.monthly) : [];
   });
 
   connection.onHover(async (params) => {
-    const result = await resultFor(params.textDocument.uri);
+    const result = (await analysisFor(params.textDocument.uri))?.result;
     if (!result || !engine) return null;
     const pos = new Positions(result);
     return hover(result, pos.offset(params.position.line, params.position.character), (await engine).prices, pos);
   });
 
   connection.onCodeAction(async (params) => {
-    const result = await resultFor(params.textDocument.uri);
+    const result = (await analysisFor(params.textDocument.uri))?.result;
     return result ? codeActions(result, params.textDocument.uri, params.range, params.context.only) : [];
   });
 
@@ -359,6 +353,19 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Where a file sits: its workspace root (ids and paths are relative to it) and its path there. */
+interface Location {
+  root: string;
+  abs: string;
+  rel: string;
+}
+
+/** One file's analysis and the monthly projection of its call sites (empty without a usage model). */
+interface Analysis {
+  result: FileResult;
+  monthly: Map<string, SiteProjection>;
 }
 
 export interface ProjectedSite {

@@ -1,5 +1,5 @@
-import type { Expr } from '../ir';
 import type { CallSite } from '../types';
+import { receiverCall, settingsHidden, siteArg } from './support/call-args';
 import type { RuleContext, RuleDefinition } from './types';
 
 const GENERATING = new Set(['chat', 'responses', 'completion']);
@@ -47,7 +47,7 @@ export const implicitTemperature: RuleDefinition = {
     // `invoke_model` serves embedding models too: the price table knows the model's mode.
     const mode = site.estimate.priceKey ? ctx.prices.table.models[site.estimate.priceKey].mode : 'chat';
     if (!GENERATING.has(mode)) return;
-    if (THINKING_PARAMS.some((p) => arg(site, ctx, p)) || CONTAINERS.some((p) => hidden(site.info.expr, site.info.scope, ctx, p))) return;
+    if (THINKING_PARAMS.some((p) => siteArg(site, ctx, p)) || CONTAINERS.some((p) => settingsHidden(site.info.expr, site.info.scope, ctx, p))) return;
     if (receiverMaySetTemperature(site, ctx)) return;
     ctx.report({
       span: site.span,
@@ -67,29 +67,13 @@ function temperatureParam(site: CallSite): string {
   return '`temperature`';
 }
 
-function arg(site: CallSite, ctx: RuleContext, path: string) {
-  return ctx.resolver.argAt(site.info.expr, site.info.scope, path, ctx.language === 'typescript');
-}
-
 /**
  * A chat session or model object built elsewhere (`chats.create(config=…)`, `GenerativeModel(…)`) that mentions a
  * temperature or has settings we cannot see: the call facts do not read every receiver setting.
  */
 function receiverMaySetTemperature(site: CallSite, ctx: RuleContext): boolean {
-  const callee = site.info.expr.callee;
-  if (callee.k !== 'attr') return false;
-  const receiver = ctx.resolver.deref(callee.object, site.info.scope);
-  if (receiver.expr.k !== 'call') return false;
-  const ctor = receiver.expr;
-  if (ctor.args.some((a) => a.spread) || /\btemperature\b/.test(ctx.resolver.textOf(ctor))) return true;
-  return CONTAINERS.some((p) => hidden(ctor, receiver.scope, ctx, p));
-}
-
-/** A settings argument we cannot see into (`config=cfg` with `cfg` a parameter): `temperature` may be in it. */
-function hidden(call: Expr & { k: 'call' }, scope: number, ctx: RuleContext, path: string): boolean {
-  const loc = ctx.resolver.argAt(call, scope, path, ctx.language === 'typescript' || call.isNew);
-  if (!loc) return false;
-  const d = ctx.resolver.deref(loc.expr, loc.scope);
-  // A typed parameter (`config: GenerateContentConfig`) resolves to a call with no arguments and no call id.
-  return d.expr.k !== 'dict' && !(d.expr.k === 'call' && d.expr.callId >= 0);
+  const receiver = receiverCall(site, ctx);
+  if (!receiver) return false;
+  if (receiver.call.args.some((a) => a.spread) || /\btemperature\b/.test(ctx.resolver.textOf(receiver.call))) return true;
+  return CONTAINERS.some((p) => settingsHidden(receiver.call, receiver.scope, ctx, p));
 }

@@ -1,5 +1,5 @@
-import type { Expr } from '../ir';
 import type { CallSite } from '../types';
+import { receiverCall, settingsHidden, siteArg } from './support/call-args';
 import type { RuleContext, RuleDefinition } from './types';
 
 const INSTRUCTION_ROLES = new Set(['system', 'developer']);
@@ -47,7 +47,7 @@ export const missingSystemMessage: RuleDefinition = {
     // native Anthropic and Google SDKs, whose messages and contents cannot carry one.
     if (site.prompt.some((p) => p.role === 'messages') && !systemOnlyAsParameter(site, ctx)) return;
     const elsewhere = site.api.startsWith('responses') ? [...INSTRUCTIONS_ELSEWHERE, 'prompt'] : INSTRUCTIONS_ELSEWHERE;
-    if (elsewhere.some((p) => arg(site, ctx, p)) || CONTAINERS.some((p) => hidden(site.info.expr, site.info.scope, ctx, p))) return;
+    if (elsewhere.some((p) => siteArg(site, ctx, p)) || CONTAINERS.some((p) => settingsHidden(site.info.expr, site.info.scope, ctx, p))) return;
     if (receiverHidesSettings(site, ctx)) return;
     if (messagesBuiltElsewhere(site, ctx) || (site.provider === 'langchain' && !directModel(site, ctx))) return;
     ctx.report({
@@ -59,10 +59,6 @@ export const missingSystemMessage: RuleDefinition = {
   },
 };
 
-function arg(site: CallSite, ctx: RuleContext, path: string) {
-  return ctx.resolver.argAt(site.info.expr, site.info.scope, path, ctx.language === 'typescript');
-}
-
 /** Anthropic's `messages` reject a system role and Gemini's `contents` have none: the system prompt is a parameter. */
 function systemOnlyAsParameter(site: CallSite, ctx: RuleContext): boolean {
   const sym = ctx.resolver.resolveSym(site.info.expr.callee, site.info.scope);
@@ -72,28 +68,16 @@ function systemOnlyAsParameter(site: CallSite, ctx: RuleContext): boolean {
 
 /** A chat session or model object built elsewhere with settings we cannot see (`chats.create(config=cfg)`). */
 function receiverHidesSettings(site: CallSite, ctx: RuleContext): boolean {
-  const callee = site.info.expr.callee;
-  if (callee.k !== 'attr') return false;
-  const receiver = ctx.resolver.deref(callee.object, site.info.scope);
-  if (receiver.expr.k !== 'call') return false;
-  const ctor = receiver.expr;
-  if (ctor.args.some((a) => a.spread)) return true;
-  return [...CONTAINERS, 'system_instruction', 'systemInstruction'].some((p) => hidden(ctor, receiver.scope, ctx, p));
-}
-
-/** A settings argument we cannot see into (`config=cfg` with `cfg` a parameter): the system instruction may be in it. */
-function hidden(call: Expr & { k: 'call' }, scope: number, ctx: RuleContext, path: string): boolean {
-  const loc = ctx.resolver.argAt(call, scope, path, ctx.language === 'typescript' || call.isNew);
-  if (!loc) return false;
-  const d = ctx.resolver.deref(loc.expr, loc.scope);
-  // A typed parameter (`config: GenerateContentConfig`) resolves to a call with no arguments and no call id.
-  return d.expr.k !== 'dict' && !(d.expr.k === 'call' && d.expr.callId >= 0);
+  const receiver = receiverCall(site, ctx);
+  if (!receiver) return false;
+  if (receiver.call.args.some((a) => a.spread)) return true;
+  return [...CONTAINERS, 'system_instruction', 'systemInstruction'].some((p) => settingsHidden(receiver.call, receiver.scope, ctx, p));
 }
 
 /** `messages` is a list with spread items, or a variable that is appended to, extended or spliced before the call. */
 function messagesBuiltElsewhere(site: CallSite, ctx: RuleContext): boolean {
   for (const name of ['messages', 'input', 'contents', '#0']) {
-    const loc = arg(site, ctx, name);
+    const loc = siteArg(site, ctx, name);
     if (!loc) continue;
     const d = ctx.resolver.deref(loc.expr, loc.scope);
     if (d.expr.k === 'list' && /(^|[[,(\s])(\.\.\.|\*)[A-Za-z_]/.test(ctx.resolver.textOf(d.expr))) return true;
