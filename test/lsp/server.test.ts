@@ -3,8 +3,9 @@
  * what it gets back. Waits are polls on notifications, never sleeps.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -16,8 +17,8 @@ import { testEngine } from '../helpers/engine';
 const ROOT = join(__dirname, '..', 'fixtures', 'sample-app');
 const uriOf = (rel: string) => pathToFileURL(join(ROOT, rel)).toString();
 
-describe('language server (in-process)', function () {
-  let client: MessageConnection;
+/** A language server in-process on `root`, with a client that records every diagnostics publication. */
+async function startInProcess(root: string) {
   const published = new Map<string, PublishDiagnosticsParams[]>();
   const waiters: Array<() => void> = [];
 
@@ -41,23 +42,33 @@ describe('language server (in-process)', function () {
     });
   }
 
-  function open(rel: string, languageId: string, text = readFileSync(join(ROOT, rel), 'utf8')): void {
-    void client.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(rel), languageId, version: 1, text } });
+  function open(rel: string, languageId: string, text = readFileSync(join(root, rel), 'utf8')): void {
+    void client.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(join(root, rel)).toString(), languageId, version: 1, text } });
   }
 
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const engine = await testEngine();
+  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), async () => engine);
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
+    for (const w of waiters.splice(0)) w();
+  });
+  client.listen();
+  await client.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(root).toString(), workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: basename(root) }], capabilities: {} });
+  await client.sendNotification('initialized', {});
+  return { client, published, diagnosticsFor, open };
+}
+
+describe('language server (in-process)', function () {
+  let client: MessageConnection;
+  let published: Map<string, PublishDiagnosticsParams[]>;
+  let diagnosticsFor: (uri: string, pred?: (d: Diagnostic[]) => boolean) => Promise<Diagnostic[]>;
+  let open: (rel: string, languageId: string, text?: string) => void;
+
   before(async () => {
-    const toServer = new PassThrough();
-    const toClient = new PassThrough();
-    const engine = await testEngine();
-    startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), async () => engine);
-    client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-    client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-      for (const w of waiters.splice(0)) w();
-    });
-    client.listen();
-    await client.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(ROOT).toString(), workspaceFolders: [{ uri: pathToFileURL(ROOT).toString(), name: 'sample-app' }], capabilities: {} });
-    await client.sendNotification('initialized', {});
+    ({ client, published, diagnosticsFor, open } = await startInProcess(ROOT));
   });
 
   after(() => client.dispose());
@@ -160,5 +171,39 @@ describe('language server (in-process)', function () {
     assert.ok(diags.some((d) => d.code === 'unbounded-output'));
     open('web/src/moderation.ts', 'typescript');
     await diagnosticsFor(uriOf('web/src/moderation.ts'), (d) => d.some((x) => x.code === 'missing-retry'));
+  });
+});
+
+describe('language server: a broken usage file', function () {
+  let lsp: Awaited<ReturnType<typeof startInProcess>>;
+  const root = mkdtempSync(join(tmpdir(), 'llmlint-usage-'));
+  const usageUri = pathToFileURL(join(root, 'llmlint.usage.yml')).toString();
+  const appUri = pathToFileURL(join(root, 'app.py')).toString();
+
+  before(async () => {
+    writeFileSync(join(root, 'llmlint.usage.yml'), 'callSites:\n  "app.py::<module>#1": { callsPerDay: lots }\n');
+    writeFileSync(join(root, 'app.py'), 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])\n');
+    lsp = await startInProcess(root);
+  });
+
+  after(() => {
+    lsp.client.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps its diagnostic while files are edited, and clears it once the file is fixed', async () => {
+    lsp.open('app.py', 'python');
+    const [problem] = await lsp.diagnosticsFor(usageUri, (d) => d.length > 0);
+    assert.match(String(problem.message), /callsPerDay: expected a number/);
+    assert.equal(problem.range.start.line, 1);
+
+    const seen = lsp.published.get(appUri)?.length ?? 0;
+    void lsp.client.sendNotification('textDocument/didChange', { textDocument: { uri: appUri, version: 2 }, contentChanges: [{ text: readFileSync(join(root, 'app.py'), 'utf8') + '\n' }] });
+    await lsp.diagnosticsFor(appUri, () => (lsp.published.get(appUri)?.length ?? 0) > seen);
+    assert.notDeepEqual(lsp.published.get(usageUri)?.at(-1)?.diagnostics, [], 'an edit elsewhere does not hide the usage file problem');
+
+    writeFileSync(join(root, 'llmlint.usage.yml'), 'callSites:\n  "app.py::<module>#1": { callsPerDay: 100 }\n');
+    void lsp.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: usageUri, type: 2 }] });
+    await lsp.diagnosticsFor(usageUri, (d) => d.length === 0);
   });
 });

@@ -19,6 +19,7 @@ import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { Provider } from '../core/catalog';
+import type { ConfigProblem } from '../core/config';
 import type { FileResult } from '../core/types';
 import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
@@ -59,15 +60,25 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   let configs = new ConfigResolver();
   let roots: string[] = [];
   let canConfigure = false;
+  /** Config files showing problems: cleared as soon as a config resolves again. */
   const configDiagnostics = new Set<string>();
+  /** Usage files showing problems: cleared only when the usage file is read again without them. */
+  const usageDiagnostics = new Set<string>();
   /** The usage model per workspace root (llmlint.usage.yml), read once and again when it changes. */
   const usageByRoot = new Map<string, UsageModel>();
 
   function usageFor(root: string): UsageModel {
     const cached = usageByRoot.get(root);
     if (cached) return cached;
-    const read = readUsageFile(join(root, USAGE_FILE));
-    if (read?.problems.length) reportConfigProblems(new ConfigError(read.problems));
+    const file = join(root, USAGE_FILE);
+    const read = readUsageFile(file);
+    const uri = pathToFileURL(file).toString();
+    if (read?.problems.length) {
+      usageDiagnostics.add(uri);
+      publishProblems(uri, read.problems, (m) => `Invalid llmlint usage file: ${m}. Monthly projections leave this value out until it is fixed.`);
+    } else if (usageDiagnostics.delete(uri)) {
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
     const usage = read?.usage ?? EMPTY_USAGE;
     usageByRoot.set(root, usage);
     return usage;
@@ -171,16 +182,20 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     for (const [file, problems] of byFile) {
       const uri = pathToFileURL(file).toString();
       configDiagnostics.add(uri);
-      void connection.sendDiagnostics({
-        uri,
-        diagnostics: problems.map((p) => ({
-          range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.line - 1, character: p.column - 1 + 1 } },
-          severity: DiagnosticSeverity.Error,
-          source: 'llmlint',
-          message: `Invalid llmlint configuration: ${p.message}. Files are analysed with the default settings until it is fixed.`,
-        })),
-      });
+      publishProblems(uri, problems, (m) => `Invalid llmlint configuration: ${m}. Files are analysed with the default settings until it is fixed.`);
     }
+  }
+
+  function publishProblems(uri: string, problems: ConfigProblem[], message: (problem: string) => string): void {
+    void connection.sendDiagnostics({
+      uri,
+      diagnostics: problems.map((p) => ({
+        range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.line - 1, character: p.column } },
+        severity: DiagnosticSeverity.Error,
+        source: 'llmlint',
+        message: message(p.message),
+      })),
+    });
   }
 
   function clearConfigProblems(): void {
