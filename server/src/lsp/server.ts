@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, languageOf, type Engine } from '../core/analyze';
+import { PythonDocumentCache } from '../core/languages/pythonReuse';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
 import { projectResults, type SiteProjection } from '../core/projection';
@@ -46,6 +47,7 @@ export interface StatusParams {
   file: string;
   callSites: number;
   problems: number;
+  /** Server time from the start of the analysis to the diagnostics ready to send. */
   analysisMs: number;
 }
 
@@ -54,6 +56,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   /** The last analysis of each open document, with the version it was made from. */
   const results = new Map<string, Analysis & { version: number }>();
   const pending = new Map<string, NodeJS.Timeout>();
+  /** Each open document's parse state between edits (holds a tree only for Python). */
+  const parseCaches = new Map<string, PythonDocumentCache>();
   const editorSettings = new Map<string, Promise<EditorSettings>>();
   const graph = new DependencyGraph();
   let engine: Promise<Engine> | null = null;
@@ -214,8 +218,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
    * dependency edges, its call sites for the projection) — the same for open, closed and scanned
    * files, so one file never gets two different estimates.
    */
-  function analyseWorkspaceFile(where: Location, text: string, e: Engine): Analysis {
-    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root));
+  function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: PythonDocumentCache): Analysis {
+    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root), cache);
     const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
     graph.update(where.rel, result.dependencies ?? []);
     workspaceSites.set(where.rel, projected(result, monthly));
@@ -229,16 +233,24 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (!current || current.version !== doc.version) return; // a newer edit supersedes this one
     const where = locate(doc.uri);
     const started = performance.now();
+    const cache = parseCacheFor(doc.uri);
     const analysis = where
-      ? analyseWorkspaceFile(where, doc.getText(), e)
-      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS), monthly: new Map<string, SiteProjection>() };
-    const analysisMs = performance.now() - started;
+      ? analyseWorkspaceFile(where, doc.getText(), e, cache)
+      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS, undefined, cache), monthly: new Map<string, SiteProjection>() };
     const { result } = analysis;
+    const diagnostics = toDiagnostics(result);
+    const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, ...analysis });
     for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
-    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(result) });
+    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
     if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
+  }
+
+  function parseCacheFor(uri: string): PythonDocumentCache {
+    let cache = parseCaches.get(uri);
+    if (!cache) parseCaches.set(uri, (cache = new PythonDocumentCache()));
+    return cache;
   }
 
   function reanalyse(uri: string): void {
@@ -362,6 +374,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
     results.delete(e.document.uri);
+    parseCaches.get(e.document.uri)?.dispose();
+    parseCaches.delete(e.document.uri);
     editorSettings.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
