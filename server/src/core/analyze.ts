@@ -11,7 +11,7 @@ import type { FileIR } from './ir';
 import { readNotebook } from './languages/notebook';
 import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
 import { lowerPython } from './languages/python';
-import type { PythonDocumentCache } from './languages/pythonReuse';
+import type { DocumentCache } from './languages/reuse';
 import { lowerTypeScript } from './languages/typescript';
 import type { Prices } from './pricing';
 import { Linker, type ProjectSources } from './project';
@@ -55,9 +55,9 @@ export function mentionsLlm(text: string, language: 'python' | 'typescript', cat
 /**
  * `sources` lets the engine read what the file imports and the prompt files it loads (the host does
  * the IO); without it, such values are holes. `cache` is an open document's state between edits
- * (Python only): the result is the same, only faster to get.
+ * (Python, TypeScript, JavaScript): the result is the same, only faster to get.
  */
-export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources, cache?: PythonDocumentCache): FileResult {
+export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources, cache?: DocumentCache): FileResult {
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;
@@ -140,8 +140,8 @@ function suppress(diagnostics: Diagnostic[], text: string, lang: 'python' | 'typ
   return [...kept, ...extra].sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
 }
 
-function lower(path: string, text: string, lang: 'python' | 'typescript', engine: Engine, cache?: PythonDocumentCache): FileIR | null {
-  if (lang === 'typescript') return lowerTypeScript(path, text);
+function lower(path: string, text: string, lang: 'python' | 'typescript', engine: Engine, cache?: DocumentCache): FileIR | null {
+  if (lang === 'typescript') return lowerTypeScript(path, text, cache);
   return engine.pythonParser ? lowerPython(text, engine.pythonParser, cache) : null;
 }
 

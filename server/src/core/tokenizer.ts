@@ -3,7 +3,7 @@
  * js-tiktoken; Claude and Gemini have no local tokenizer we can ship, so their counts are the
  * o200k count times a measured factor, and are marked as estimates.
  *
- * The rank tables take ~0.6 s to load, so each encoding is built on first use and counts are
+ * The rank tables take ~0.2 s to load, so each encoding is built on first use and counts are
  * memoised per distinct string.
  */
 import { Tiktoken } from 'js-tiktoken/lite';
@@ -30,8 +30,37 @@ function encoder(encoding: Encoding): Tiktoken {
     // Loaded lazily: requiring the rank table is what costs the time and memory.
     /* eslint-disable @typescript-eslint/no-require-imports */
     const ranks = encoding === 'o200k_base' ? require('js-tiktoken/ranks/o200k_base') : require('js-tiktoken/ranks/cl100k_base');
-    enc = new Tiktoken(ranks.default ?? ranks);
+    enc = countingEncoder(ranks.default ?? ranks);
     encoders.set(encoding, enc);
+  }
+  return enc;
+}
+
+type Ranks = ConstructorParameters<typeof Tiktoken>[0];
+
+/**
+ * An encoder that can count but not decode. js-tiktoken's constructor also builds the
+ * rank → bytes table that only `decode` reads: 200k small Uint8Arrays for o200k, ~50 MB of heap
+ * and ~110 MB more peak RSS, in a language server that must stay small. So the encoder is built
+ * empty and only the bytes → rank map that `encode` reads is filled, the way js-tiktoken keys it
+ * (the bytes joined by commas). `test/unit/tokenizer.test.ts` checks the counts equal js-tiktoken's
+ * own encoder's. A js-tiktoken without that map gets the full encoder.
+ */
+export function countingEncoder(ranks: Ranks): Tiktoken {
+  const enc = new Tiktoken({ ...ranks, bpe_ranks: '' });
+  const rankMap = (enc as unknown as { rankMap?: unknown }).rankMap;
+  if (!(rankMap instanceof Map)) return new Tiktoken(ranks);
+  for (const line of ranks.bpe_ranks.split('\n')) {
+    // `<name> <first rank> <base64 token> <base64 token> …`, ranks consecutive from the first.
+    const fields = line.split(' ');
+    const first = Number.parseInt(fields[1], 10);
+    for (let i = 2; i < fields.length; i++) {
+      const bytes = atob(fields[i]);
+      const codes = new Array<number>(bytes.length);
+      for (let j = 0; j < bytes.length; j++) codes[j] = bytes.charCodeAt(j);
+      // join() makes a flat string; concatenation would keep 200k rope strings alive.
+      rankMap.set(codes.join(','), first + i - 2);
+    }
   }
   return enc;
 }

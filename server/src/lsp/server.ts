@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, languageOf, type Engine } from '../core/analyze';
-import { PythonDocumentCache } from '../core/languages/pythonReuse';
+import { DocumentCache } from '../core/languages/reuse';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
 import { projectResults, type SiteProjection } from '../core/projection';
@@ -57,7 +57,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   const results = new Map<string, Analysis & { version: number }>();
   const pending = new Map<string, NodeJS.Timeout>();
   /** Each open document's parse state between edits (holds a tree only for Python). */
-  const parseCaches = new Map<string, PythonDocumentCache>();
+  const parseCaches = new Map<string, DocumentCache>();
   const editorSettings = new Map<string, Promise<EditorSettings>>();
   const graph = new DependencyGraph();
   let engine: Promise<Engine> | null = null;
@@ -218,7 +218,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
    * dependency edges, its call sites for the projection) — the same for open, closed and scanned
    * files, so one file never gets two different estimates.
    */
-  function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: PythonDocumentCache): Analysis {
+  function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: DocumentCache): Analysis {
     const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root), cache);
     const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
     graph.update(where.rel, result.dependencies ?? []);
@@ -247,9 +247,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
   }
 
-  function parseCacheFor(uri: string): PythonDocumentCache {
+  function parseCacheFor(uri: string): DocumentCache {
     let cache = parseCaches.get(uri);
-    if (!cache) parseCaches.set(uri, (cache = new PythonDocumentCache()));
+    if (!cache) parseCaches.set(uri, (cache = new DocumentCache()));
     return cache;
   }
 

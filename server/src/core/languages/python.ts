@@ -7,7 +7,7 @@
  */
 import type { Node as SyntaxNode, Parser } from 'web-tree-sitter';
 import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerContext, type Loop, type Param, type Scope, type Span, type TryContext } from '../ir';
-import { relocate, type PythonDocumentCache } from './pythonReuse';
+import { lowerStatement, type CallIds, type DocumentCache } from './reuse';
 
 
 type Context = LowerContext;
@@ -25,10 +25,10 @@ const MAX_DEPTH = 400;
  * With a `cache` (an open document in the editor), the tree is re-parsed incrementally and
  * top-level statements the edit did not touch are not lowered again; the IR is the same.
  */
-export function lowerPython(text: string, parser: Parser, cache?: PythonDocumentCache): FileIR {
+export function lowerPython(text: string, parser: Parser, cache?: DocumentCache): FileIR {
   if (cache) {
     try {
-      return new Lowerer().run(cache.parse(text, parser).rootNode, cache);
+      return new Lowerer().run(cache.parsePython(text, parser).rootNode, cache);
     } catch (err) {
       cache.reset();
       throw err;
@@ -46,9 +46,9 @@ export function lowerPython(text: string, parser: Parser, cache?: PythonDocument
 class Lowerer {
   private readonly ir: FileIR = { language: 'python', scopes: [], bindings: [], calls: [], syntaxErrors: [] };
   private readonly exprs = new Map<number, Expr>();
-  private nextCallId = 0;
+  private readonly callIds: CallIds = { next: 0 };
 
-  run(root: SyntaxNode, cache?: PythonDocumentCache): FileIR {
+  run(root: SyntaxNode, cache?: DocumentCache): FileIR {
     const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: span(root), params: [], decorators: [], returns: [] });
     this.collectSyntaxErrors(root);
     const ctx: Context = { scope: module, loops: [], tries: [], enclosingCalls: [] };
@@ -56,40 +56,14 @@ class Lowerer {
       this.visitChildren(root, ctx, 0);
       return this.ir;
     }
-    for (const statement of root.namedChildren) if (statement) this.visitStatement(statement, ctx, cache);
+    for (const statement of root.namedChildren) {
+      if (!statement) continue;
+      // A statement with syntax errors is lowered afresh: its shape depends on what is around it.
+      const key = statement.hasError ? null : statement.text;
+      lowerStatement(cache, this.ir, this.callIds, key, statement.startIndex, () => this.visit(statement, ctx, 1));
+    }
     cache.commit();
     return this.ir;
-  }
-
-  /**
-   * A top-level statement lowers the same wherever it sits (every one starts in the module scope,
-   * outside loops and try blocks), so one with the same text as last time is reused, moved.
-   * Statements with syntax errors are always lowered afresh: their shape depends on what is around them.
-   */
-  private visitStatement(statement: SyntaxNode, ctx: Context, cache: PythonDocumentCache): void {
-    const key = statement.hasError ? null : statement.text;
-    const placement = { start: statement.startIndex, scopeBase: this.ir.scopes.length, callBase: this.nextCallId };
-    const reused = key === null ? null : cache.take(key);
-    if (key !== null && reused) {
-      const moved = relocate(reused, placement);
-      this.ir.scopes.push(...moved.scopes);
-      this.ir.bindings.push(...moved.bindings);
-      this.ir.calls.push(...moved.calls);
-      this.nextCallId += reused.callCount;
-      cache.keep(key, { ...placement, callCount: reused.callCount, ...moved });
-      return;
-    }
-    const before = { scopes: this.ir.scopes.length, bindings: this.ir.bindings.length, calls: this.ir.calls.length, moduleReturns: this.ir.scopes[0].returns.length };
-    this.visit(statement, ctx, 1);
-    // A `return` at module level writes into the module scope, which no fragment owns.
-    if (key === null || this.ir.scopes[0].returns.length !== before.moduleReturns) return;
-    cache.keep(key, {
-      ...placement,
-      callCount: this.nextCallId - placement.callBase,
-      scopes: this.ir.scopes.slice(before.scopes),
-      bindings: this.ir.bindings.slice(before.bindings),
-      calls: this.ir.calls.slice(before.calls),
-    });
   }
 
   private collectSyntaxErrors(root: SyntaxNode): void {
@@ -505,7 +479,7 @@ class Lowerer {
         args.push({ value: this.sub(a, depth) });
       }
     }
-    return { k: 'call', span: span(node), callee: this.sub(node.childForFieldName('function'), depth), args, isNew: false, callId: this.nextCallId++ };
+    return { k: 'call', span: span(node), callee: this.sub(node.childForFieldName('function'), depth), args, isNew: false, callId: this.callIds.next++ };
   }
 
   private entry(node: SyntaxNode, depth: number): DictEntry[] {

@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerContext, type Loop, type Param, type Scope, type Span, type TryContext } from '../ir';
+import { editBetween, lowerStatement, type CallIds, type DocumentCache } from './reuse';
 
 type CallExpr = Extract<Expr, { k: 'call' }>;
 
@@ -24,23 +25,54 @@ type Context = LowerContext;
 /** The TypeScript parser recurses per nesting level and overflows the stack at about 700–800. */
 export const MAX_TS_NESTING = 500;
 
-export function lowerTypeScript(path: string, text: string): FileIR {
+/**
+ * With a `cache` (an open document in the editor), the source is re-parsed incrementally and
+ * top-level statements the edit did not touch are not lowered again; the IR is the same.
+ */
+export function lowerTypeScript(path: string, text: string, cache?: DocumentCache): FileIR {
   const depth = bracketDepth(text);
   if (depth > MAX_TS_NESTING) {
+    cache?.reset();
     throw new Error(`brackets nest ${depth} levels deep (limit ${MAX_TS_NESTING}): too deep to parse safely, file skipped`);
   }
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
-  return new Lowerer(sf).run();
+  if (!cache) return new Lowerer(parse(path, text)).run();
+  try {
+    const sf = parseIncrementally(path, text, cache);
+    return new Lowerer(sf).run(cache);
+  } catch (err) {
+    cache.reset();
+    throw err;
+  }
+}
+
+function parse(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+}
+
+/** `ts.updateSourceFile` reuses the old tree's nodes outside the changed span (and invalidates the old tree). */
+function parseIncrementally(path: string, text: string, cache: DocumentCache): ts.SourceFile {
+  const previous = cache.typescript?.path === path ? (cache.typescript.sourceFile as ts.SourceFile) : null;
+  cache.typescript = null;
+  let sf: ts.SourceFile;
+  if (previous) {
+    const edit = editBetween(previous.text, text);
+    const change = { span: { start: edit.startIndex, length: edit.oldEndIndex - edit.startIndex }, newLength: edit.newEndIndex - edit.startIndex };
+    sf = ts.updateSourceFile(previous, text, change);
+  } else {
+    sf = parse(path, text);
+  }
+  cache.typescript = { path, sourceFile: sf };
+  return sf;
 }
 
 class Lowerer {
   private readonly ir: FileIR = { language: 'typescript', scopes: [], bindings: [], calls: [], syntaxErrors: [] };
   private readonly exprs = new Map<ts.Node, Expr>();
-  private nextCallId = 0;
+  private readonly callIds: CallIds = { next: 0 };
 
   constructor(private readonly sf: ts.SourceFile) {}
 
-  run(): FileIR {
+  run(cache?: DocumentCache): FileIR {
     const diagnostics = (this.sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     for (const d of diagnostics) {
       this.ir.syntaxErrors.push({
@@ -50,7 +82,18 @@ class Lowerer {
     }
     const module = this.addScope({ kind: 'module', name: '<module>', parent: null, span: this.span(this.sf), params: [], decorators: [], returns: [] });
     const ctx: Context = { scope: module, loops: [], tries: [], enclosingCalls: [] };
-    this.sf.statements.forEach((s) => this.visit(s, ctx));
+    if (!cache) {
+      this.sf.statements.forEach((s) => this.visit(s, ctx));
+      return this.ir;
+    }
+    for (const statement of this.sf.statements) {
+      const start = statement.getStart(this.sf);
+      // A statement with syntax errors is lowered afresh: its shape depends on what is around it.
+      const broken = diagnostics.some((d) => d.start < statement.end && d.start + d.length >= statement.pos);
+      const key = broken ? null : this.sf.text.slice(start, statement.end);
+      lowerStatement(cache, this.ir, this.callIds, key, start, () => this.visit(statement, ctx));
+    }
+    cache.commit();
     return this.ir;
   }
 
@@ -382,10 +425,10 @@ class Lowerer {
       const args: Arg[] = (node.arguments ?? []).map((a) =>
         ts.isSpreadElement(a) ? { value: this.expr(a.expression), spread: 'list' as const } : { value: this.expr(a) },
       );
-      return { k: 'call', span, callee: this.expr(node.expression), args, isNew: ts.isNewExpression(node), callId: this.nextCallId++ };
+      return { k: 'call', span, callee: this.expr(node.expression), args, isNew: ts.isNewExpression(node), callId: this.callIds.next++ };
     }
     if (ts.isTaggedTemplateExpression(node)) {
-      return { k: 'call', span, callee: this.expr(node.tag), args: [{ value: this.expr(node.template) }], isNew: false, callId: this.nextCallId++ };
+      return { k: 'call', span, callee: this.expr(node.tag), args: [{ value: this.expr(node.template) }], isNew: false, callId: this.callIds.next++ };
     }
     if (ts.isObjectLiteralExpression(node)) return { k: 'dict', span, entries: node.properties.map((p) => this.entry(p)) };
     if (ts.isArrayLiteralExpression(node)) {

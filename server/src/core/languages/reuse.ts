@@ -1,17 +1,17 @@
 /**
- * What one analysis of an open Python document keeps for the next edit, so typing in a large
- * file costs about what the edit touched:
+ * What one analysis of an open document keeps for the next edit, so typing in a large file costs
+ * about what the edit touched:
  *
- * - the syntax tree, which tree-sitter re-parses incrementally once told where the text changed;
+ * - the syntax tree, which the parser updates incrementally once told where the text changed
+ *   (tree-sitter for Python, `ts.updateSourceFile` for TypeScript and JavaScript);
  * - the lowering of each top-level statement, keyed by its text, which the next analysis reuses
  *   for statements the edit did not touch (moved to their new offsets).
  *
- * Crossing into the parser's wasm memory for each node is what lowering costs, so skipping the
- * unchanged statements is where the time goes away. Pure: the host creates one per open document
- * and disposes it when the document closes (the tree lives in wasm memory, not on the JS heap).
+ * Pure: the host creates one per open document and disposes it when the document closes (a
+ * Python tree lives in wasm memory, not on the JS heap).
  */
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
-import type { Binding, CallInfo, Scope } from '../ir';
+import type { Binding, CallInfo, FileIR, Scope } from '../ir';
 
 /** The lowering of one top-level statement: the scopes, bindings and calls it added, in order. */
 export interface Fragment {
@@ -33,14 +33,16 @@ export interface Placement {
   callBase: number;
 }
 
-export class PythonDocumentCache {
+export class DocumentCache {
   private text: string | null = null;
   private tree: Tree | null = null;
+  /** The TypeScript front end's parse state (a `ts.SourceFile`), kept opaque here. */
+  typescript: { path: string; sourceFile: unknown } | null = null;
   private previous = new Map<string, Fragment[]>();
   private next = new Map<string, Fragment[]>();
 
-  /** Parses the new text, reusing the last tree where the text did not change. */
-  parse(text: string, parser: Parser): Tree {
+  /** Parses Python text, reusing the last tree where the text did not change. */
+  parsePython(text: string, parser: Parser): Tree {
     const old = this.tree;
     if (old && this.text !== null) old.edit(editBetween(this.text, text) as unknown as Edit);
     // If parsing throws, the cache forgets the old tree rather than keep one that no longer matches.
@@ -73,16 +75,18 @@ export class PythonDocumentCache {
     this.next = new Map();
   }
 
-  /** Called when a lowering fails part-way: nothing half-built is reused. */
+  /** Called when a lowering fails part-way: nothing half-built is reused, the next parse is full. */
   reset(): void {
     this.previous = new Map();
     this.next = new Map();
+    this.typescript = null;
   }
 
   dispose(): void {
     this.tree?.delete();
     this.tree = null;
     this.text = null;
+    this.typescript = null;
     this.reset();
   }
 }
@@ -171,4 +175,40 @@ function pointAfter(text: string, from: number, to: number, at: Point): Point {
     lineStart = i + 1;
   }
   return { row, column: to - lineStart };
+}
+
+/** A lowerer's running call-id counter, shared with `lowerStatement`. */
+export interface CallIds {
+  next: number;
+}
+
+/**
+ * Lowers one top-level statement, or reuses its lowering from the last analysis. Every top-level
+ * statement starts in the module scope, outside loops and try blocks, so one with the same text
+ * lowers the same wherever it sits. `key` is the statement's text, or null when it must be lowered
+ * afresh (it has syntax errors, whose shape depends on what is around them).
+ */
+export function lowerStatement(cache: DocumentCache, ir: FileIR, callIds: CallIds, key: string | null, start: number, lower: () => void): void {
+  const placement = { start, scopeBase: ir.scopes.length, callBase: callIds.next };
+  const reused = key === null ? null : cache.take(key);
+  if (key !== null && reused) {
+    const moved = relocate(reused, placement);
+    ir.scopes.push(...moved.scopes);
+    ir.bindings.push(...moved.bindings);
+    ir.calls.push(...moved.calls);
+    callIds.next += reused.callCount;
+    cache.keep(key, { ...placement, callCount: reused.callCount, ...moved });
+    return;
+  }
+  const before = { scopes: ir.scopes.length, bindings: ir.bindings.length, calls: ir.calls.length, moduleReturns: ir.scopes[0].returns.length, starExports: ir.starExports?.length ?? 0 };
+  lower();
+  // A module-level `return` or `export *` writes into the module, which no fragment owns.
+  if (key === null || ir.scopes[0].returns.length !== before.moduleReturns || (ir.starExports?.length ?? 0) !== before.starExports) return;
+  cache.keep(key, {
+    ...placement,
+    callCount: callIds.next - placement.callBase,
+    scopes: ir.scopes.slice(before.scopes),
+    bindings: ir.bindings.slice(before.bindings),
+    calls: ir.calls.slice(before.calls),
+  });
 }
