@@ -3,7 +3,7 @@
  * `pyproject.toml` and the `llmlint` key of `package.json`, and turning a config into Settings.
  * Pure: the host finds and reads the files. Every problem carries the file, line and column.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import schema from '../../schemas/llmlint.config.schema.json';
@@ -45,7 +45,13 @@ export interface LoadedConfig {
 
 export type ConfigResult = { ok: true; loaded: LoadedConfig | null } | { ok: false; problems: ConfigProblem[] };
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile<LlmlintConfig>(schema);
+let compiled: ValidateFunction<LlmlintConfig> | null = null;
+
+/** Compiled on first use: compiling the schema costs ~0.1 s, which a run without a config file never pays. */
+function validator(): ValidateFunction<LlmlintConfig> {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile<LlmlintConfig>(schema);
+  return compiled;
+}
 
 /** Parses one candidate file. `loaded: null` means the file exists but holds no llmlint config. */
 export function parseConfig(file: string, kind: ConfigKind, text: string): ConfigResult {
@@ -90,6 +96,7 @@ function parsePyproject(file: string, text: string): ConfigResult {
 }
 
 function check(file: string, value: unknown, locate: (path: Array<string | number>) => { line: number; column: number }): ConfigResult {
+  const validate = validator();
   if (validate(value)) return { ok: true, loaded: { file, config: value } };
   const problems = dedupe(validate.errors ?? []).map((e) => {
     const path = e.instancePath.split('/').slice(1).map(decodePointer);
