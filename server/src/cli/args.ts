@@ -20,6 +20,10 @@ export type Command =
       reportUnusedDirectives: boolean;
       usage: string | null;
       budget: number | null;
+      /** The cache file when `--cache` is on. */
+      cache: string | null;
+      /** `--shard 2/3`: analyse only the second of three equal parts of the files. */
+      shard: Shard | null;
     }
   | { kind: 'explain'; rule: string | null }
   | { kind: 'report'; paths: string[]; format: 'table' | 'markdown' | 'html' | 'json'; output: string | null; usage: string | null; budget: number | null; whatIf: WhatIf[] }
@@ -30,6 +34,14 @@ export type Command =
   | { kind: 'version' };
 
 export class UsageError extends Error {}
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export const DEFAULT_CACHE_FILE = '.llmlintcache';
 
 /** `--what-if gpt-4o=gpt-4o-mini` or `--what-if gpt-4o=gpt-4o-mini@checkout-assist`. */
 export interface WhatIf {
@@ -65,6 +77,10 @@ Options for check:
   --usage <file>                           call volumes (default: llmlint.usage.yml in the scanned directory)
   --budget <usd-per-month>                 exit 1 when the projected monthly cost exceeds it
   --max-file-size <bytes>                  skip larger files (default: 1048576)
+  --cache                                  reuse results of files unchanged since the last run
+  --cache-location <file>                  where the cache lives (default: .llmlintcache)
+  --shard <i>/<n>                          analyse only part i of n (split a monorepo across CI
+                                           jobs; the cost projection then covers that part)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
@@ -90,8 +106,10 @@ export function parseArgs(argv: string[]): Command {
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
   const cmd: Extract<Command, { kind: 'check' }> = {
     kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
-    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null,
+    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null,
   };
+  let cacheOn = false;
+  let cacheLocation: string | null = null;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = (): string => {
@@ -156,6 +174,15 @@ export function parseArgs(argv: string[]): Command {
       case '--no-color':
         cmd.color = false;
         break;
+      case '--cache':
+        cacheOn = true;
+        break;
+      case '--cache-location':
+        cacheLocation = value();
+        break;
+      case '--shard':
+        cmd.shard = shard(value());
+        break;
       case '-h':
       case '--help':
         return { kind: 'help' };
@@ -165,7 +192,16 @@ export function parseArgs(argv: string[]): Command {
     }
   }
   if (!cmd.paths.length) cmd.paths.push('.');
+  if (cacheOn) cmd.cache = cacheLocation ?? DEFAULT_CACHE_FILE;
   return cmd;
+}
+
+function shard(v: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(index >= 1 && count >= 1 && index <= count)) throw new UsageError(`--shard takes <i>/<n> with 1 ≤ i ≤ n, such as 1/3 (got "${v}")`);
+  return { index, count };
 }
 
 const REPORT_FORMATS = ['table', 'markdown', 'html', 'json'] as const;

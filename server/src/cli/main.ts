@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { analyzeFile, pricesFor, type Engine } from '../core/analyze';
 import { formatUsd } from '../core/format';
 import { projectResults } from '../core/projection';
+import { Prices } from '../core/pricing';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ruleMarkdown, rulesTable } from '../core/rules/docs';
@@ -21,9 +22,10 @@ import { ConfigError, ConfigResolver } from '../node/config';
 import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { loadEngine, PRICE_TABLE } from '../node/engine';
+import { buildId, ResultCache } from '../node/cache';
 import { readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
-import { Command, HELP, parseArgs, UsageError } from './args';
+import { Command, HELP, parseArgs, UsageError, type Shard } from './args';
 import { diff, report, usageInit } from './cost';
 import { formatGithub } from './formatters/github';
 import { formatSarif } from './formatters/sarif';
@@ -107,12 +109,17 @@ export interface ScanOptions {
   /** Apply fixes: 'safe' ones, or 'unsafe' ones too. */
   fix?: 'safe' | 'unsafe' | null;
   engine?: Engine;
+  /** `--cache`: the cache file (relative to cwd). */
+  cache?: string | null;
+  shard?: Shard | null;
 }
 
 export interface ScanResult {
   report: JsonReport;
   /** Problems fixed and written back to disk. */
   fixed: number;
+  /** Messages for stderr that do not fail the run (the cache could not be written). */
+  notices: string[];
 }
 
 /** Throws ConfigError when a configuration file is invalid. */
@@ -120,9 +127,14 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const absolute = paths.map((p) => resolve(cwd, p));
   // Paths in the report are relative to the one directory scanned, or to the working directory.
   const root = absolute.length === 1 && isDirectory(absolute[0]) ? absolute[0] : cwd;
-  const loaded = options.engine ? { engine: options.engine, pythonError: null } : await loadEngine();
+  // The engine (Python grammar, and later TypeScript and the tokenizer) loads on the first file
+  // that needs analysing: a run answered from the cache never loads it.
+  let loaded: Awaited<ReturnType<typeof loadEngine>> | null = options.engine ? { engine: options.engine, pythonError: null } : null;
+  const engine = async (): Promise<Engine> => (loaded ??= await loadEngine()).engine;
   const configs = new ConfigResolver(options.configFile ? resolve(cwd, options.configFile) : null);
   const found = await discover(root, absolute, { maxFileBytes: options.maxFileBytes });
+  const files = options.shard ? shardOf(found.files, options.shard) : found.files;
+  const cache = options.cache ? ResultCache.open(resolve(cwd, options.cache), buildId(TOOL_VERSION, __filename)) : null;
   const sources = new FsProjectSources(root);
   const usage = loadUsage(options.usageFile ? resolve(cwd, options.usageFile) : join(root, USAGE_FILE), !!options.usageFile);
   const results: FileResult[] = [];
@@ -130,7 +142,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const skipped = [...found.skipped];
   let bytes = 0;
   let fixed = 0;
-  for (const f of found.files) {
+  for (const f of files) {
     const config = configs.forFile(f.path);
     if (!config.includes(f.path)) continue;
     const settings: Settings = {
@@ -145,22 +157,35 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
       continue;
     }
     bytes += f.size;
-    let result = analyzeFile({ path: f.rel, text: source.text }, loaded.engine, settings, sources);
+    const analyse = async (text: string): Promise<FileResult> => {
+      const analysed = analyzeFile({ path: f.rel, text }, await engine(), settings, sources);
+      cache?.set(f.path, root, text, settings, analysed);
+      return analysed;
+    };
+    let result = cache?.get(f.path, source.text, settings) ?? (await analyse(source.text));
     if (options.fix && !result.cellOffsets) {
       const applied = applyFixes(source.text, result.diagnostics, options.fix);
       if (applied.count) {
         await writeFile(f.path, applied.text);
         fixed += applied.count;
-        result = analyzeFile({ path: f.rel, text: applied.text }, loaded.engine, settings, sources);
+        result = await analyse(applied.text);
       }
     }
     if (source.warning) result.warnings.unshift({ file: f.rel, message: source.warning });
     if (result.errors.length) errors.push(...result.errors);
     results.push(result);
   }
-  if (loaded.pythonError) errors.push({ file: '(python grammar)', message: loaded.pythonError });
+  if (loaded?.pythonError) errors.push({ file: '(python grammar)', message: loaded.pythonError });
+  const notices: string[] = [];
+  if (cache) {
+    // A shard saw only its part: keep the other parts' entries.
+    if (!options.shard) cache.prune(root, new Set(files.map((f) => f.path)));
+    const failed = cache.save();
+    if (failed) notices.push(failed);
+  }
+  const prices = loaded ? pricesFor(loaded.engine, DEFAULT_SETTINGS) : new Prices(PRICE_TABLE);
   const report = buildReport({
-    projection: { ...projectResults(results, usage, pricesFor(loaded.engine, DEFAULT_SETTINGS)), usageFile: usage.file ? relative(root, usage.file).split(sep).join('/') : null },
+    projection: { ...projectResults(results, usage, prices), usageFile: usage.file ? relative(root, usage.file).split(sep).join('/') : null },
     root,
     pricing: { asOf: PRICE_TABLE.asOf, source: PRICE_TABLE.source },
     results,
@@ -169,7 +194,15 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     skipped,
     errors,
   });
-  return { report, fixed };
+  return { report, fixed, notices };
+}
+
+/**
+ * Part `index` of `count`: every count-th file in path order, so parts are the same on every
+ * machine and about equal in size however the files are laid out.
+ */
+function shardOf<T extends { rel: string }>(files: T[], shard: Shard): T[] {
+  return [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)).filter((_, i) => i % shard.count === shard.index - 1);
 }
 
 /** The usage model; a missing default file is no usage, a broken one stops the run (exit 2). */
@@ -201,13 +234,16 @@ async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promi
       reportUnusedDirectives: cmd.reportUnusedDirectives,
       fix: cmd.unsafeFixes ? 'unsafe' : cmd.fix ? 'safe' : null,
       usageFile: cmd.usage,
+      cache: cmd.cache,
+      shard: cmd.shard,
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr(`llmlint: invalid configuration or usage file\n${err.message}\n`);
     return 2;
   }
-  const { report, fixed } = scanned;
+  const { report, fixed, notices } = scanned;
+  for (const notice of notices) io.stderr(`llmlint: ${notice}\n`);
   if (fixed) io.stderr(`llmlint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);
   const color = cmd.color ?? (io.isTty && !process.env.NO_COLOR && !cmd.output);
   const text =

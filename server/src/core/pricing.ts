@@ -52,14 +52,21 @@ const PROVIDER_PREFIX: Partial<Record<Provider, string[]>> = {
 const PLATFORM_RANK: Record<string, number> = { openai: 0, anthropic: 0, google: 1, mistral: 1, cohere: 1, 'azure-openai': 3, bedrock: 4 };
 
 export class Prices {
-  private readonly canonical = new Map<string, string>();
+  private canonicalIndex: Map<string, string> | null = null;
 
-  constructor(readonly table: PriceTable) {
-    const keys = Object.keys(table.models).sort((a, b) => rank(table, a) - rank(table, b) || a.length - b.length || (a < b ? -1 : 1));
+  constructor(readonly table: PriceTable) {}
+
+  /** Canonical name → table key, built on the first inexact lookup (a cached CLI run never needs it). */
+  private get canonical(): Map<string, string> {
+    if (this.canonicalIndex) return this.canonicalIndex;
+    const index = new Map<string, string>();
+    const keys = Object.keys(this.table.models).sort((a, b) => rank(this.table, a) - rank(this.table, b) || a.length - b.length || (a < b ? -1 : 1));
     for (const key of keys) {
       const c = canonicalName(key);
-      if (!this.canonical.has(c)) this.canonical.set(c, key);
+      if (!index.has(c)) index.set(c, key);
     }
+    this.canonicalIndex = index;
+    return index;
   }
 
   /**

@@ -1,0 +1,132 @@
+/**
+ * `llmlint check --cache`: a content-hash cache of per-file results, like ESLint's `.eslintcache`.
+ *
+ * A file's result is reused when its text, the settings that govern it, and the text of every file
+ * it read (imported modules, prompt files) are unchanged, and the cache was written by this exact
+ * build (code, SDK catalogue and prices are all in the bundle, so its hash is the version). A
+ * module a file looked for and did not find is not tracked: creating it later needs a run without
+ * the cache (or any edit to the importing file).
+ *
+ * A missing, unreadable, corrupt or foreign cache file is a cold start, never an error.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../core/settings';
+import type { CallSite, FileResult } from '../core/types';
+
+interface Entry {
+  hash: string;
+  settings: string;
+  /** Files the result read, by path relative to `root`, with their hashes then. */
+  deps: Record<string, string>;
+  root: string;
+  result: StoredResult;
+}
+
+/**
+ * What is stored: the result without the engine's IR, and without the text when it is the file's
+ * own (re-read on a hit); a notebook's analysed text (its code cells joined) is kept.
+ */
+type StoredResult = Omit<FileResult, 'text' | 'callSites'> & { text?: string; callSites: Array<Omit<CallSite, 'info'>> };
+
+interface CacheFile {
+  build: string;
+  files: Record<string, Entry>;
+}
+
+export function hashText(text: string | Buffer): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+export class ResultCache {
+  private readonly files: Record<string, Entry>;
+  private readonly depHashes = new Map<string, string>();
+  hits = 0;
+  misses = 0;
+
+  private constructor(private readonly location: string, private readonly build: string, files: Record<string, Entry>) {
+    this.files = files;
+  }
+
+  /** Reads the cache file; anything unusable starts an empty cache. */
+  static open(location: string, build: string): ResultCache {
+    try {
+      const data = JSON.parse(readFileSync(location, 'utf8')) as Partial<CacheFile>;
+      if (data.build === build && data.files && typeof data.files === 'object') return new ResultCache(location, build, data.files);
+    } catch {
+      // no cache yet, or not ours: start cold
+    }
+    return new ResultCache(location, build, {});
+  }
+
+  /** The stored result for this file if nothing it depends on changed. `text` is the file's current text. */
+  get(absPath: string, text: string, settings: Settings): FileResult | null {
+    const entry = this.files[absPath];
+    const fresh = entry && entry.hash === hashText(text) && entry.settings === settingsKey(settings) && this.depsUnchanged(entry);
+    if (!fresh) {
+      this.misses++;
+      return null;
+    }
+    this.hits++;
+    // The CLI's consumers (report, projection, fixes) never read a call site's `info` (the engine's
+    // IR); the language server, which does, never reads this cache.
+    return { ...entry.result, text: entry.result.text ?? text } as FileResult;
+  }
+
+  set(absPath: string, root: string, text: string, settings: Settings, result: FileResult): void {
+    const deps: Record<string, string> = {};
+    for (const dep of result.dependencies ?? []) deps[dep] = this.hashOf(join(root, dep));
+    const { text: analysed, callSites, ...rest } = result;
+    const stored: StoredResult = { ...rest, text: analysed === text ? undefined : analysed, callSites: callSites.map(({ info: _info, ...site }) => site) };
+    this.files[absPath] = { hash: hashText(text), settings: settingsKey(settings), deps, root, result: stored };
+  }
+
+  /** Forgets files under `root` that this run did not see (deleted, ignored or excluded since). */
+  prune(root: string, seen: Set<string>): void {
+    for (const path of Object.keys(this.files)) {
+      if (this.files[path].root === root && !seen.has(path)) delete this.files[path];
+    }
+  }
+
+  /** Writes the cache; a failure is returned as a message for the user, never thrown. */
+  save(): string | null {
+    try {
+      writeFileSync(this.location, JSON.stringify({ build: this.build, files: this.files } satisfies CacheFile));
+      return null;
+    } catch (err) {
+      return `could not write the cache ${this.location}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    }
+  }
+
+  private depsUnchanged(entry: Entry): boolean {
+    return Object.entries(entry.deps).every(([dep, hash]) => this.hashOf(join(entry.root, dep)) === hash);
+  }
+
+  private hashOf(path: string): string {
+    let hash = this.depHashes.get(path);
+    if (hash === undefined) {
+      try {
+        hash = hashText(readFileSync(path, 'utf8'));
+      } catch {
+        hash = 'missing';
+      }
+      this.depHashes.set(path, hash);
+    }
+    return hash;
+  }
+}
+
+function settingsKey(settings: Settings): string {
+  return hashText(JSON.stringify(settings));
+}
+
+/** This build's identity: the running bundle's own hash (its code, SDK catalogue and prices). */
+export function buildId(version: string, bundlePath: string): string {
+  try {
+    return `${version}:${hashText(readFileSync(bundlePath))}`;
+  } catch {
+    // Unknown build: an id no other run shares, so nothing is reused.
+    return `${version}:unknown:${process.pid}:${Date.now()}`;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `check --cache` reuses the results of unchanged files and re-analyses what changed, including
+ * files whose prompt or imported constant changed; `--shard i/n` splits the files into parts that
+ * together are the whole run.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli';
+
+const SAMPLE = join(__dirname, '..', 'fixtures', 'sample-app');
+
+interface Report {
+  callSites: Array<{ id: string; file: string; estimate: { inputTokens: { expected: number } } }>;
+  diagnostics: Array<{ file: string; rule: string; message: string; line: number }>;
+}
+
+function copySample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'llmlint-cache-'));
+  cpSync(SAMPLE, dir, { recursive: true });
+  return dir;
+}
+
+async function checkJson(dir: string, ...extra: string[]): Promise<{ code: number; stderr: string; report: Report }> {
+  const run = await cli(['check', '.', '--format', 'json', ...extra], dir);
+  return { code: run.code, stderr: run.stderr, report: JSON.parse(run.stdout) as Report };
+}
+
+describe('check --cache', () => {
+  it('gives the same report from the cache as from a cold run, and writes .llmlintcache', async () => {
+    const dir = copySample();
+    const cold = await checkJson(dir);
+    const first = await checkJson(dir, '--cache');
+    const second = await checkJson(dir, '--cache');
+    assert.deepEqual(first.report, cold.report);
+    assert.deepEqual(second.report, cold.report);
+    assert.equal(second.code, cold.code);
+    assert.ok(readFileSync(join(dir, '.llmlintcache'), 'utf8').includes('summarize.py'));
+  });
+
+  it('answers unchanged files from the cache (a planted entry shows) and re-analyses an edited one', async () => {
+    const dir = copySample();
+    await checkJson(dir, '--cache');
+    const cacheFile = join(dir, '.llmlintcache');
+    // Plant a marker in the cached messages: only a run that reads the cache can show it.
+    writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').replaceAll('has no output-token bound', 'PLANTED'));
+    const reused = await checkJson(dir, '--cache');
+    assert.ok(reused.report.diagnostics.some((d) => d.message.includes('PLANTED')), 'unchanged files come from the cache');
+
+    const summarize = join(dir, 'backend', 'summarize.py');
+    writeFileSync(summarize, readFileSync(summarize, 'utf8') + '\n# edited\n');
+    const edited = await checkJson(dir, '--cache');
+    const ofSummarize = edited.report.diagnostics.filter((d) => d.file === 'backend/summarize.py' && d.rule === 'unbounded-output');
+    assert.ok(ofSummarize.length > 0 && ofSummarize.every((d) => !d.message.includes('PLANTED')), 'the edited file is analysed again');
+  });
+
+  it('re-estimates a file whose imported prompt changed, though the file did not', async () => {
+    const dir = copySample();
+    const before = await checkJson(dir, '--cache');
+    const prompts = join(dir, 'backend', 'prompts.py');
+    const text = readFileSync(prompts, 'utf8');
+    // Make the system prompt much longer: every call that sends it costs more input tokens.
+    writeFileSync(prompts, text.replace(/SYSTEM_PROMPT = (["']{3}|["'])/, (m) => `${m}${'Be precise and cite the ticket. '.repeat(40)}`));
+    const after = await checkJson(dir, '--cache');
+    const tokens = (r: Report) => r.callSites.find((s) => s.file === 'backend/summarize.py')?.estimate.inputTokens.expected ?? 0;
+    assert.ok(tokens(after.report) > tokens(before.report) + 200, `${tokens(before.report)} → ${tokens(after.report)}`);
+    assert.deepEqual(after.report, (await checkJson(dir)).report, 'the cached run equals a cold run');
+  });
+
+  it('starts cold from a corrupt cache, and says so when the cache cannot be written, without failing', async () => {
+    const dir = copySample();
+    const cold = await checkJson(dir);
+    writeFileSync(join(dir, '.llmlintcache'), '{ not json');
+    assert.deepEqual((await checkJson(dir, '--cache')).report, cold.report);
+
+    const readOnly = mkdtempSync(join(tmpdir(), 'llmlint-ro-'));
+    chmodSync(readOnly, 0o500);
+    const run = await checkJson(dir, '--cache', '--cache-location', join(readOnly, 'sub', 'cache'));
+    assert.deepEqual(run.report, cold.report);
+    assert.equal(run.code, cold.code);
+    assert.match(run.stderr, /could not write the cache .*sub\/cache/);
+  });
+});
+
+describe('check --shard', () => {
+  it('splits the files into disjoint parts that together are the whole run', async () => {
+    const dir = copySample();
+    const whole = (await checkJson(dir)).report;
+    const parts = await Promise.all([1, 2, 3].map(async (i) => (await checkJson(dir, '--shard', `${i}/3`)).report));
+    const ids = parts.flatMap((p) => p.callSites.map((s) => s.id));
+    assert.equal(new Set(ids).size, ids.length, 'no call site is in two parts');
+    assert.deepEqual([...ids].sort(), whole.callSites.map((s) => s.id).sort());
+    assert.ok(parts.every((p) => p.callSites.length > 0), 'each part has work');
+  });
+
+  it('rejects a shard outside 1..n', async () => {
+    const run = await cli(['check', '.', '--shard', '4/3'], SAMPLE);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--shard takes <i>\/<n>/);
+  });
+});
