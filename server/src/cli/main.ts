@@ -21,7 +21,7 @@ import type { FileIssue, FileResult } from '../core/types';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
-import { loadEngine, PRICE_TABLE } from '../node/engine';
+import { FILE_TIME_BUDGET, loadEngine, PRICE_TABLE } from '../node/engine';
 import { buildId, ResultCache } from '../node/cache';
 import { readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
@@ -158,7 +158,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     }
     bytes += f.size;
     const analyse = async (text: string): Promise<FileResult> => {
-      const analysed = analyzeFile({ path: f.rel, text }, await engine(), settings, sources);
+      const analysed = analyzeFile({ path: f.rel, text }, await engine(), settings, sources, undefined, FILE_TIME_BUDGET);
       cache?.set(f.path, root, text, settings, analysed);
       return analysed;
     };

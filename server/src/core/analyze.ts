@@ -4,6 +4,7 @@
  * It never throws on user input — a file that cannot be analysed becomes an `errors` entry.
  */
 import type { Parser } from 'web-tree-sitter';
+import { BudgetExceeded, Deadline, type TimeBudget } from './budget';
 import { CatalogIndex, indexCatalog, type Catalog } from './catalog';
 import { estimateCall } from './estimate';
 import { ExtractedCall, extractCalls } from './extract';
@@ -55,13 +56,15 @@ export function mentionsLlm(text: string, language: 'python' | 'typescript', cat
 /**
  * `sources` lets the engine read what the file imports and the prompt files it loads (the host does
  * the IO); without it, such values are holes. `cache` is an open document's state between edits
- * (Python, TypeScript, JavaScript): the result is the same, only faster to get.
+ * (Python, TypeScript, JavaScript): the result is the same, only faster to get. `budget` bounds the
+ * time spent on the file (core/budget.ts).
  */
-export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources, cache?: DocumentCache): FileResult {
+export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources, cache?: DocumentCache, budget?: TimeBudget): FileResult {
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;
   if (language === 'prompt') return analyzePrompt(file, engine, settings, result);
+  const deadline = new Deadline(budget);
   try {
     let text = file.text;
     let lang: 'python' | 'typescript' = language === 'typescript' ? 'typescript' : 'python';
@@ -75,7 +78,8 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
       result.cellIndexes = nb.cells.map(([index]) => index);
     }
     if (!mentionsLlm(text, lang, engine.catalog)) return result;
-    const ir = lower(file.path, text, lang, engine, cache);
+    const ir = lower(file.path, text, lang, engine, cache, deadline);
+    deadline.check();
     if (!ir) {
       result.errors.push({ file: file.path, message: 'Python files cannot be analysed: the Python grammar failed to load' });
       return result;
@@ -86,15 +90,17 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
     }
     const linker = sources ? new Linker(file.path, sources, engine.pythonParser) : null;
     const resolver = new Resolver(ir, text, linker, file.path);
-    const extracted = extractCalls(ir, text, engine.catalog.catalog, resolver);
+    const extracted = extractCalls(ir, text, engine.catalog.catalog, resolver, deadline);
+    deadline.check();
     if (linker) result.dependencies = [...linker.dependencies].sort();
     result.callSites = toCallSites(extracted, ir, file.path, engine, settings, result);
-    const diagnostics = runRules(result.callSites, engine, settings, ir, resolver, text, file.path, lang, (offset) => cellOf(result, offset));
+    const diagnostics = runRules(result.callSites, engine, settings, ir, resolver, text, file.path, lang, (offset) => cellOf(result, offset), {}, deadline);
     result.diagnostics = suppress(diagnostics, text, lang, settings, (offset) => cellOf(result, offset));
   } catch (err) {
     result.callSites = [];
     result.diagnostics = [];
-    result.errors.push({ file: file.path, message: `could not be analysed: ${err instanceof Error ? err.message : String(err)}` });
+    const message = err instanceof BudgetExceeded ? err.message : `could not be analysed: ${err instanceof Error ? err.message : String(err)}`;
+    result.errors.push({ file: file.path, message });
   }
   return result;
 }
@@ -140,9 +146,9 @@ function suppress(diagnostics: Diagnostic[], text: string, lang: 'python' | 'typ
   return [...kept, ...extra].sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
 }
 
-function lower(path: string, text: string, lang: 'python' | 'typescript', engine: Engine, cache?: DocumentCache): FileIR | null {
+function lower(path: string, text: string, lang: 'python' | 'typescript', engine: Engine, cache: DocumentCache | undefined, deadline: Deadline): FileIR | null {
   if (lang === 'typescript') return lowerTypeScript(path, text, cache);
-  return engine.pythonParser ? lowerPython(text, engine.pythonParser, cache) : null;
+  return engine.pythonParser ? lowerPython(text, engine.pythonParser, cache, deadline) : null;
 }
 
 function toCallSites(extracted: ExtractedCall[], ir: FileIR, path: string, engine: Engine, settings: Settings, result: FileResult): CallSite[] {
@@ -191,10 +197,11 @@ function qualifiedName(ir: FileIR, scope: number): string {
 
 function runRules(
   sites: CallSite[], engine: Engine, settings: Settings, ir: FileIR, resolver: Resolver, text: string, path: string,
-  language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null, only: { callSiteRulesOnly?: boolean } = {},
+  language: 'python' | 'typescript', cellAtOffset: (offset: number) => number | null, only: { callSiteRulesOnly?: boolean } = {}, deadline = new Deadline(),
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of RULES) {
+    deadline.check();
     const configured = settings.rules[rule.id];
     const severity = configured ?? (settings.preset === 'strict' ? rule.strictSeverity : rule.defaultSeverity);
     if (severity === 'off') continue;

@@ -2,6 +2,7 @@
  * Call-site extraction: matches every call in the FileIR against the SDK catalogue and reads
  * what cost and reliability depend on — model, output bound, prompt, retries, timeout, loops.
  */
+import { Deadline } from './budget';
 import type { Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
 import type { CallInfo, Expr, FileIR, Loop } from './ir';
 import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
@@ -96,8 +97,8 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
   return built;
 }
 
-export function extractCalls(ir: FileIR, text: string, catalog: Catalog, resolver: Resolver = new Resolver(ir, text)): ExtractedCall[] {
-  return new Extractor(ir, resolver, catalog).run();
+export function extractCalls(ir: FileIR, text: string, catalog: Catalog, resolver: Resolver = new Resolver(ir, text), deadline = new Deadline()): ExtractedCall[] {
+  return new Extractor(ir, resolver, catalog).run(deadline);
 }
 
 class Extractor {
@@ -127,9 +128,10 @@ class Extractor {
     return parts.some((p, i) => !!p.call && !!this.idx.clients.get(symKey([...parts.slice(0, i), { name: p.name }])));
   }
 
-  run(): ExtractedCall[] {
+  run(deadline: Deadline): ExtractedCall[] {
     const out: ExtractedCall[] = [];
-    for (const call of this.ir.calls) {
+    for (const [i, call] of this.ir.calls.entries()) {
+      if (i % 64 === 0) deadline.check();
       const found = this.match(call);
       if (found) out.push(this.read(found.info, found.match));
     }

@@ -24,7 +24,7 @@ import type { ConfigProblem } from '../core/config';
 import type { FileResult } from '../core/types';
 import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
-import { loadEngine } from '../node/engine';
+import { FILE_TIME_BUDGET, loadEngine } from '../node/engine';
 import { DEFAULT_MAX_FILE_BYTES, discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { readSource } from '../node/source';
@@ -219,7 +219,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
    * files, so one file never gets two different estimates.
    */
   function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: DocumentCache): Analysis {
-    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root), cache);
+    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root), cache, FILE_TIME_BUDGET);
     const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
     graph.update(where.rel, result.dependencies ?? []);
     workspaceSites.set(where.rel, projected(result, monthly));
@@ -236,7 +236,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const cache = parseCacheFor(doc.uri);
     const analysis = where
       ? analyseWorkspaceFile(where, doc.getText(), e, cache)
-      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS, undefined, cache), monthly: new Map<string, SiteProjection>() };
+      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS, undefined, cache, FILE_TIME_BUDGET), monthly: new Map<string, SiteProjection>() };
     const { result } = analysis;
     const diagnostics = toDiagnostics(result);
     const analysisMs = performance.now() - started;

@@ -9,10 +9,14 @@ import { Language, Parser } from 'web-tree-sitter';
 import sdks from '../../../pricing/sdks.json';
 import models from '../../../pricing/models.json';
 import { createEngine, type Engine } from '../core/analyze';
+import type { TimeBudget } from '../core/budget';
 import type { Catalog } from '../core/catalog';
 import { Prices, type PriceTable } from '../core/pricing';
 
 export const PRICE_TABLE = models as unknown as PriceTable;
+
+/** No single file may take longer than this to analyse (core/budget.ts). */
+export const FILE_TIME_BUDGET: TimeBudget = { limitMs: 5000, now: () => performance.now() };
 export const CATALOG = sdks as unknown as Catalog;
 
 function wasmPath(file: string, pkg: string): string {

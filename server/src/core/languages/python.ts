@@ -6,6 +6,8 @@
  * nodes, which we report and step over.
  */
 import type { Node as SyntaxNode, Parser } from 'web-tree-sitter';
+import { Deadline } from '../budget';
+import { parsePython } from './pythonParse';
 import { callInfo, type Arg, type DictEntry, type Expr, type FileIR, type LowerContext, type Loop, type Param, type Scope, type Span, type TryContext } from '../ir';
 import { lowerStatement, type CallIds, type DocumentCache } from './reuse';
 
@@ -25,17 +27,16 @@ const MAX_DEPTH = 400;
  * With a `cache` (an open document in the editor), the tree is re-parsed incrementally and
  * top-level statements the edit did not touch are not lowered again; the IR is the same.
  */
-export function lowerPython(text: string, parser: Parser, cache?: DocumentCache): FileIR {
+export function lowerPython(text: string, parser: Parser, cache?: DocumentCache, deadline = new Deadline()): FileIR {
   if (cache) {
     try {
-      return new Lowerer().run(cache.parsePython(text, parser).rootNode, cache);
+      return new Lowerer().run(cache.parsePython(text, parser, deadline).rootNode, cache);
     } catch (err) {
       cache.reset();
       throw err;
     }
   }
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('the Python parser returned no tree');
+  const tree = parsePython(parser, text, null, deadline);
   try {
     return new Lowerer().run(tree.rootNode);
   } finally {

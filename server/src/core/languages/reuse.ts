@@ -11,7 +11,9 @@
  * Python tree lives in wasm memory, not on the JS heap).
  */
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
+import type { Deadline } from '../budget';
 import type { Binding, CallInfo, FileIR, Scope } from '../ir';
+import { parsePython } from './pythonParse';
 
 /** The lowering of one top-level statement: the scopes, bindings and calls it added, in order. */
 export interface Fragment {
@@ -42,18 +44,19 @@ export class DocumentCache {
   private next = new Map<string, Fragment[]>();
 
   /** Parses Python text, reusing the last tree where the text did not change. */
-  parsePython(text: string, parser: Parser): Tree {
+  parsePython(text: string, parser: Parser, deadline: Deadline): Tree {
     const old = this.tree;
     if (old && this.text !== null) old.edit(editBetween(this.text, text) as unknown as Edit);
     // If parsing throws, the cache forgets the old tree rather than keep one that no longer matches.
     this.tree = null;
     this.text = null;
-    const tree = parser.parse(text, old ?? undefined);
-    old?.delete();
-    if (!tree) throw new Error('the Python parser returned no tree');
-    this.tree = tree;
+    try {
+      this.tree = parsePython(parser, text, old, deadline);
+    } finally {
+      old?.delete();
+    }
     this.text = text;
-    return tree;
+    return this.tree;
   }
 
   /** A fragment lowered from a statement with exactly this text in the last analysis, if any is left. */
