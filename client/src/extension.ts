@@ -28,11 +28,14 @@ export interface LlmlintApi {
   serverPid(): number | undefined;
   /** The projection the cost panel last drew (null until it is opened). */
   panelProjection(): unknown;
+  /** How long `activate` took, in ms: the server starts in the background, after it. */
+  activationMs: number;
 }
 
 let lastServerPid: number | undefined;
 
 export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
+  const started = performance.now();
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -122,8 +125,8 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
   );
 
   context.subscriptions.push(client);
-  await client.start();
   context.subscriptions.push(
+    // Registered before the start: the client installs it when the connection is up.
     client.onNotification('llmlint/status', (p: StatusParams) => {
       lastServerPid = p.pid;
       void refreshTotal();
@@ -133,8 +136,19 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
       status.severity = LanguageStatusSeverity.Information;
     }),
   );
-  void refreshTotal();
-  return { serverPid: () => lastServerPid, panelProjection: () => CostPanel.instance?.lastProjection ?? null };
+  // Not awaited: the server (and TypeScript, the Python grammar and the tokenizer inside it) loads
+  // in the background, so activation never holds up the editor. Requests wait for it themselves.
+  client.start().then(
+    () => refreshTotal(),
+    (err: unknown) => {
+      status.text = 'llmlint: failed to start';
+      status.severity = LanguageStatusSeverity.Error;
+      output.error(`the llmlint server failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    },
+  );
+  const activationMs = performance.now() - started;
+  output.info(`activated in ${activationMs.toFixed(1)} ms; the server starts in the background`);
+  return { serverPid: () => lastServerPid, panelProjection: () => CostPanel.instance?.lastProjection ?? null, activationMs };
 }
 
 export async function deactivate(): Promise<void> {
