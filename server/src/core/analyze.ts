@@ -50,7 +50,7 @@ export function languageOf(path: string): SourceLanguage | null {
 
 /** Cheap check before any parse: does the text mention any SDK, endpoint or distinctive method? */
 export function mentionsLlm(text: string, language: 'python' | 'typescript', catalog: CatalogIndex): boolean {
-  return catalog.markers[language].some((m) => text.includes(m));
+  return catalog.markerPattern[language].test(text);
 }
 
 /**
