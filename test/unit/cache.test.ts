@@ -1,7 +1,7 @@
 /**
  * `check --cache` reuses the results of unchanged files and re-analyses what changed, including
  * files whose prompt or imported constant changed; `--shard i/n` splits the files into parts that
- * together are the whole run.
+ * together are the whole run; `--concurrency` spreads the work over worker threads, same results.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -80,6 +80,17 @@ describe('check --cache', () => {
     assert.deepEqual(run.report, cold.report);
     assert.equal(run.code, cold.code);
     assert.match(run.stderr, /could not write the cache .*sub\/cache/);
+  });
+});
+
+describe('check --concurrency', () => {
+  it('gives on worker threads the report one thread gives', async () => {
+    const dir = copySample();
+    const one = await checkJson(dir, '--concurrency', 'off');
+    const two = await checkJson(dir, '--concurrency', '2');
+    assert.ok(one.report.callSites.length > 10);
+    assert.deepEqual(two.report, one.report);
+    assert.equal(two.code, one.code);
   });
 });
 

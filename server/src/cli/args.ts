@@ -24,6 +24,8 @@ export type Command =
       cache: string | null;
       /** `--shard 2/3`: analyse only the second of three equal parts of the files. */
       shard: Shard | null;
+      /** Worker threads: a count (0 = none) or 'auto'. */
+      concurrency: number | 'auto';
     }
   | { kind: 'explain'; rule: string | null }
   | { kind: 'report'; paths: string[]; format: 'table' | 'markdown' | 'html' | 'json'; output: string | null; usage: string | null; budget: number | null; whatIf: WhatIf[] }
@@ -81,6 +83,8 @@ Options for check:
   --cache-location <file>                  where the cache lives (default: .llmlintcache)
   --shard <i>/<n>                          analyse only part i of n (split a monorepo across CI
                                            jobs; the cost projection then covers that part)
+  --concurrency <n|auto|off>               worker threads (default: auto — one per core, up to 8,
+                                           when there are 64 files or more to analyse)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
@@ -106,7 +110,7 @@ export function parseArgs(argv: string[]): Command {
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
   const cmd: Extract<Command, { kind: 'check' }> = {
     kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
-    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null,
+    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null, concurrency: 'auto',
   };
   let cacheOn = false;
   let cacheLocation: string | null = null;
@@ -183,6 +187,11 @@ export function parseArgs(argv: string[]): Command {
       case '--shard':
         cmd.shard = shard(value());
         break;
+      case '--concurrency': {
+        const v = value();
+        cmd.concurrency = v === 'auto' ? 'auto' : v === 'off' ? 0 : nonNegativeInt(v, '--concurrency');
+        break;
+      }
       case '-h':
       case '--help':
         return { kind: 'help' };

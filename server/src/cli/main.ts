@@ -23,6 +23,7 @@ import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { FILE_TIME_BUDGET, loadEngine, PRICE_TABLE } from '../node/engine';
 import { buildId, ResultCache } from '../node/cache';
+import { analyseInWorkers, autoConcurrency, workerScript } from '../node/pool';
 import { readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
 import { Command, HELP, parseArgs, UsageError, type Shard } from './args';
@@ -112,6 +113,8 @@ export interface ScanOptions {
   /** `--cache`: the cache file (relative to cwd). */
   cache?: string | null;
   shard?: Shard | null;
+  /** Worker threads: a number (0: none), or 'auto' (the default: by core count and file count). */
+  concurrency?: number | 'auto';
 }
 
 export interface ScanResult {
@@ -137,11 +140,12 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const cache = options.cache ? ResultCache.open(resolve(cwd, options.cache), buildId(TOOL_VERSION, __filename)) : null;
   const sources = new FsProjectSources(root);
   const usage = loadUsage(options.usageFile ? resolve(cwd, options.usageFile) : join(root, USAGE_FILE), !!options.usageFile);
-  const results: FileResult[] = [];
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
   let bytes = 0;
   let fixed = 0;
+  // Read every file and answer what the cache can; the rest is analysed below, on workers when there are many.
+  const slots: Array<{ f: (typeof files)[number]; settings: Settings; text: string; warning: string | null; result: FileResult | null }> = [];
   for (const f of files) {
     const config = configs.forFile(f.path);
     if (!config.includes(f.path)) continue;
@@ -157,21 +161,38 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
       continue;
     }
     bytes += f.size;
-    const analyse = async (text: string): Promise<FileResult> => {
-      const analysed = analyzeFile({ path: f.rel, text }, await engine(), settings, sources, undefined, FILE_TIME_BUDGET);
-      cache?.set(f.path, root, text, settings, analysed);
-      return analysed;
-    };
-    let result = cache?.get(f.path, source.text, settings) ?? (await analyse(source.text));
+    slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, source.text, settings) ?? null });
+  }
+  const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
+    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, sources, undefined, FILE_TIME_BUDGET);
+    cache?.set(slot.f.path, root, text, slot.settings, analysed);
+    return analysed;
+  };
+  const pending = slots.filter((slot) => !slot.result);
+  const threads = options.fix ? 0 : options.concurrency === 'auto' || options.concurrency === undefined ? autoConcurrency(pending.length) : options.concurrency;
+  const script = threads > 0 ? workerScript() : null;
+  if (script && pending.length > 1) {
+    const jobs = pending.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
+    const done = await analyseInWorkers(jobs, root, threads, script, (job) => analyse(pending[jobs.indexOf(job)], job.text));
+    pending.forEach((slot, i) => {
+      slot.result = done[i];
+      cache?.set(slot.f.path, root, slot.text, slot.settings, done[i]);
+    });
+  } else {
+    for (const slot of pending) slot.result = await analyse(slot, slot.text);
+  }
+  const results: FileResult[] = [];
+  for (const slot of slots) {
+    let result = slot.result!;
     if (options.fix && !result.cellOffsets) {
-      const applied = applyFixes(source.text, result.diagnostics, options.fix);
+      const applied = applyFixes(slot.text, result.diagnostics, options.fix);
       if (applied.count) {
-        await writeFile(f.path, applied.text);
+        await writeFile(slot.f.path, applied.text);
         fixed += applied.count;
-        result = await analyse(applied.text);
+        result = await analyse(slot, applied.text);
       }
     }
-    if (source.warning) result.warnings.unshift({ file: f.rel, message: source.warning });
+    if (slot.warning) result.warnings.unshift({ file: slot.f.rel, message: slot.warning });
     if (result.errors.length) errors.push(...result.errors);
     results.push(result);
   }
@@ -236,6 +257,7 @@ async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promi
       usageFile: cmd.usage,
       cache: cmd.cache,
       shard: cmd.shard,
+      concurrency: cmd.concurrency,
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
