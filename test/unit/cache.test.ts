@@ -8,6 +8,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
+import { writeSecretsProject } from '../helpers/secrets';
 
 const SAMPLE = join(__dirname, '..', 'fixtures', 'sample-app');
 
@@ -66,6 +67,16 @@ describe('check --cache', () => {
     const tokens = (r: Report) => r.callSites.find((s) => s.file === 'backend/summarize.py')?.estimate.inputTokens.expected ?? 0;
     assert.ok(tokens(after.report) > tokens(before.report) + 200, `${tokens(before.report)} → ${tokens(after.report)}`);
     assert.deepEqual(after.report, (await checkJson(dir)).report, 'the cached run equals a cold run');
+  });
+
+  it('never writes an API key into the cache file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-cache-keys-'));
+    const keys = writeSecretsProject(dir);
+    const cold = await checkJson(dir);
+    await checkJson(dir, '--cache');
+    const cached = readFileSync(join(dir, '.llmlintcache'), 'utf8');
+    for (const key of Object.values(keys)) assert.ok(!cached.includes(key.slice(0, 16)), `a key starting ${key.slice(0, 6)} is in the cache`);
+    assert.deepEqual((await checkJson(dir, '--cache')).report, cold.report, 'files with keys are analysed again, the rest come from the cache');
   });
 
   it('starts cold from a corrupt cache, and says so when the cache cannot be written, without failing', async () => {

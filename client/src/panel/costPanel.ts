@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Range, Uri, ViewColumn, window, workspace, type ExtensionContext, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { maskDeep } from '../../../server/src/core/secrets';
 
 type Message = { type: 'ready' } | { type: 'open'; file: string; line: number } | { type: 'whatIf'; from: string; to: string; feature: string | null } | { type: 'refresh' };
 
@@ -46,7 +47,9 @@ export class CostPanel {
   }
 
   async refresh(): Promise<void> {
-    const projection = await this.client.sendRequest('llmlint/projection');
+    // The server masks provider keys read from source (a model name, an assumption); masked again
+    // here so that no version of the server can put one on the page.
+    const projection = maskDeep(await this.client.sendRequest('llmlint/projection'));
     this.lastProjection = projection;
     await this.panel.webview.postMessage({ type: 'projection', projection });
   }

@@ -1,11 +1,13 @@
 /**
  * The machine-readable report (`--format json`, OUTPUT-FORMAT.md): converts the engine's results
  * to the wire format — 1-based lines and columns, paths relative to the root, notebook cells.
- * Every other formatter renders from this one structure.
+ * Every other formatter renders from this one structure, so this is where provider keys read
+ * from source (a model name, an expression, a loop's iterable, a fix's text) are masked.
  */
 import type { ProjectionTotals, SiteProjection } from '../core/projection';
-import type { FileIssue, FileResult, Severity } from '../core/types';
+import type { FileIssue, Fix, FileResult, Severity } from '../core/types';
 import { LineIndex, locate } from '../core/position';
+import { editsWithoutSecrets, maskDeep } from '../core/secrets';
 
 export const TOOL_NAME = 'llmlint';
 export const TOOL_VERSION = '0.1.0';
@@ -146,11 +148,12 @@ export function buildReport(input: ReportInput): JsonReport {
         note: d.note,
         help: d.help,
         callSite: d.callSiteId,
-        fix: d.fix ? { safety: d.fix.safety, description: d.fix.description, edits: d.fix.edits.map((e) => ({ ...range(result, index, e.span), newText: e.newText })) } : null,
+        fix: jsonFix(result, index, d.fix),
       });
     }
   }
-  return {
+  // Every string masked, except the new text of edits: it has no key (see jsonFix) and must apply as written.
+  return maskDeep<JsonReport>({
     version: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     pricing: input.pricing,
@@ -161,5 +164,19 @@ export function buildReport(input: ReportInput): JsonReport {
     callSites,
     diagnostics,
     projection: { ...input.projection.totals, usageFile: input.projection.usageFile },
-  };
+  }, KEEP);
+}
+
+const KEEP = new Set(['newText']);
+
+/** A fix whose edits keep a key in place is written as the edits around it; one that would have to write a key out is left out. */
+function jsonFix(result: FileResult, index: LineIndex, fix: Fix | null): JsonDiagnostic['fix'] {
+  if (!fix) return null;
+  const edits: JsonEdit[] = [];
+  for (const e of fix.edits) {
+    const parts = editsWithoutSecrets(result.text, e);
+    if (!parts) return null;
+    edits.push(...parts.map((p) => ({ ...range(result, index, p.span), newText: p.newText })));
+  }
+  return { safety: fix.safety, description: fix.description, edits };
 }

@@ -1,6 +1,8 @@
 /**
  * Engine results → LSP objects: diagnostics, inlay hints, code lenses, hovers and code actions.
- * Pure functions of a FileResult, so the handlers stay thin and the tests need no editor.
+ * Pure functions of a FileResult, so the handlers stay thin and the tests need no editor. Every
+ * string they show passes through `maskSecrets`: a provider key read from source (a model name, an
+ * assumption, a fix's title) is never shown in full, and a code action's edits never carry one.
  */
 import {
   CodeAction, CodeActionKind, CodeLens, Diagnostic as LspDiagnostic, DiagnosticSeverity, Hover, InlayHint, InlayHintKind, MarkupKind,
@@ -12,7 +14,8 @@ import type { Prices } from '../core/pricing';
 import type { SiteProjection } from '../core/projection';
 import { canonicalName, stripDate } from '../core/pricing';
 import { cheaperTier } from '../core/tiers';
-import type { CallSite, Diagnostic, FileResult, Severity } from '../core/types';
+import { editsWithoutSecrets, maskSecrets } from '../core/secrets';
+import type { CallSite, Diagnostic, FileResult, Severity, TextEdit } from '../core/types';
 
 export const SOURCE = 'llmlint';
 export type HintMode = 'off' | 'perCall' | 'perMonth';
@@ -49,8 +52,8 @@ export function toDiagnostics(result: FileResult, pos = new Positions(result)): 
     severity: SEVERITY[d.severity],
     source: SOURCE,
     code: d.rule,
-    message: `${d.message}\n${d.note}\n${d.help}`,
-    data: { rule: d.rule, callSiteId: d.callSiteId },
+    message: maskSecrets(`${d.message}\n${d.note}\n${d.help}`),
+    data: { rule: d.rule, callSiteId: d.callSiteId === null ? null : maskSecrets(d.callSiteId) },
   }));
 }
 
@@ -74,7 +77,7 @@ export function inlayHints(result: FileResult, mode: HintMode, monthly: Map<stri
     const perMonth = monthly.get(s.id)?.monthlyCostUsd ?? null;
     // perMonth shows the monthly cost where volumes are known, the cost per call elsewhere.
     const label = cost === null ? '≈ $? (unpriced)' : mode === 'perMonth' && perMonth !== null ? `≈ ${formatUsd(perMonth)}/mo` : `≈ ${formatUsd(cost)}/call`;
-    return { position: range.end, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `llmlint: ${s.estimate.model ?? 'unknown model'}, ${tokensLine(s)}` };
+    return { position: range.end, label, kind: InlayHintKind.Type, paddingLeft: true, tooltip: maskSecrets(`llmlint: ${s.estimate.model ?? 'unknown model'}, ${tokensLine(s)}`) };
   });
 }
 
@@ -93,7 +96,7 @@ export function codeLenses(result: FileResult, monthly: Map<string, SiteProjecti
     const p = monthly.get(s.id);
     const month = p?.monthlyCostUsd != null ? `${formatUsd(p.monthlyCostUsd)}/mo` : p?.callsPerMonth ? 'monthly cost unknown' : 'depends on usage';
     const title = `${e.model ?? 'dynamic model'} · ${tokensLine(s)} · ${cost} · ${month}`;
-    return { range: pos.range(s.span), command: { title, command: 'llmlint.showCallDetails', arguments: [s.id] } };
+    return { range: pos.range(s.span), command: { title: maskSecrets(title), command: 'llmlint.showCallDetails', arguments: [maskSecrets(s.id)] } };
   });
 }
 
@@ -116,7 +119,7 @@ export function hover(result: FileResult, offset: number, prices: Prices, pos = 
   const alt = cheaperAlternative(site, prices);
   if (alt) lines.push('', alt);
   if (e.assumptions.length) lines.push('', '**Assumptions**', ...e.assumptions.map((a) => `- ${a}`));
-  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: pos.range(site.span) };
+  return { contents: { kind: MarkupKind.Markdown, value: maskSecrets(lines.join('\n')) }, range: pos.range(site.span) };
 }
 
 function cheaperAlternative(site: CallSite, prices: Prices): string | null {
@@ -138,20 +141,20 @@ export function codeActions(result: FileResult, uri: string, range: Range, only:
   const actions: CodeAction[] = [];
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   if (wants(CodeActionKind.SourceFixAll + '.llmlint') || (only ?? []).includes(CodeActionKind.SourceFixAll)) {
-    const safe = result.diagnostics.filter((d) => d.fix?.safety === 'safe');
-    if (safe.length) actions.push({ title: 'llmlint: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.llmlint`, edit: editOf(uri, safe, pos) });
+    const safe = result.diagnostics.filter((d) => d.fix?.safety === 'safe' && fixEdits(result, d));
+    if (safe.length) actions.push({ title: 'llmlint: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.llmlint`, edit: editOf(uri, result, safe, pos) });
   }
   if (!wants(CodeActionKind.QuickFix)) return actions;
   const here = result.diagnostics.filter((d) => d.span.start <= end && start <= d.span.end);
   for (const d of here) {
     const diagnostic = toDiagnostics({ ...result, diagnostics: [d] }, pos)[0];
-    if (d.fix) {
+    if (d.fix && fixEdits(result, d)) {
       actions.push({
-        title: `${d.fix.description}${d.fix.safety === 'unsafe' ? ' (unsafe: check the result)' : ''}`,
+        title: maskSecrets(`${d.fix.description}${d.fix.safety === 'unsafe' ? ' (unsafe: check the result)' : ''}`),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: d.fix.safety === 'safe',
-        edit: editOf(uri, [d], pos),
+        edit: editOf(uri, result, [d], pos),
       });
     }
     const suppress = suppressEdit(result, d, pos);
@@ -161,17 +164,28 @@ export function codeActions(result: FileResult, uri: string, range: Range, only:
   return actions;
 }
 
-function editOf(uri: string, diagnostics: Diagnostic[], pos: Positions): WorkspaceEdit {
+function editOf(uri: string, result: FileResult, diagnostics: Diagnostic[], pos: Positions): WorkspaceEdit {
   const edits: LspTextEdit[] = [];
   const taken: Array<[number, number]> = [];
   for (const d of diagnostics) {
-    for (const e of d.fix?.edits ?? []) {
+    for (const e of fixEdits(result, d) ?? []) {
       if (taken.some(([a, b]) => e.span.start < b && a < e.span.end)) continue;
       taken.push([e.span.start, e.span.end]);
       edits.push({ range: pos.range(e.span), newText: e.newText });
     }
   }
   return { changes: { [uri]: edits } };
+}
+
+/** A fix's edits as edits that never carry a key (see `editsWithoutSecrets`); null when that is not possible. */
+function fixEdits(result: FileResult, d: Diagnostic): TextEdit[] | null {
+  const out: TextEdit[] = [];
+  for (const e of d.fix?.edits ?? []) {
+    const parts = editsWithoutSecrets(result.text, e);
+    if (!parts) return null;
+    out.push(...parts);
+  }
+  return out;
 }
 
 /** A comment on the line above the diagnostic, indented like it (`# llmlint: ignore[rule]` / `// llmlint-disable-next-line rule`). */

@@ -20,6 +20,7 @@ import { projectResults, type SiteProjection } from '../core/projection';
 import { swapCost } from '../core/whatif';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
+import { maskDeep, maskSecrets } from '../core/secrets';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { Provider } from '../core/catalog';
 import type { ConfigProblem } from '../core/config';
@@ -257,7 +258,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const diagnostics = toDiagnostics(result);
     const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, ...analysis });
-    for (const err of result.errors) connection.console.warn(`${err.file}: ${err.message}`);
+    for (const err of result.errors) connection.console.warn(maskSecrets(`${err.file}: ${err.message}`));
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
     if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
@@ -278,7 +279,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     clearTimeout(pending.get(doc.uri));
     pending.set(doc.uri, setTimeout(() => {
       pending.delete(doc.uri);
-      validate(doc).catch((err: unknown) => connection.console.error(`analysis failed for ${doc.uri}: ${String(err)}`));
+      validate(doc).catch((err: unknown) => connection.console.error(maskSecrets(`analysis failed for ${doc.uri}: ${String(err)}`)));
     }, DEBOUNCE_MS));
   }
 
@@ -368,13 +369,15 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   connection.onRequest('llmlint/projection', async (): Promise<ProjectionResult> => {
     const e = engine ? await engine : null;
     const callSites = [...workspaceSites.values()].flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-    return { scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id), ...totals(callSites) };
+    // Model names, ids and assumptions come from source text: a key written there never leaves masked.
+    return maskDeep({ scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id), ...totals(callSites) });
   });
 
   /** What-if: the monthly cost of the call sites on model `from` (in a feature), repriced on `to`. */
   connection.onRequest('llmlint/whatIf', async (params: WhatIfParams): Promise<WhatIfResult> => {
     const e = await engine!;
-    const sites = [...workspaceSites.values()].flat().filter((s) => s.model === params.from && s.callsPerMonth !== null && (!params.feature || s.feature === params.feature));
+    // The panel only ever saw masked model names.
+    const sites = [...workspaceSites.values()].flat().filter((s) => s.model !== null && maskSecrets(s.model) === maskSecrets(params.from) && s.callsPerMonth !== null && (!params.feature || s.feature === params.feature));
     const items = sites.map((s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costPerCallUsd: s.costPerCallUsd.expected, callsPerMonth: s.callsPerMonth! }));
     const r = swapCost(items, params.to, (sites[0]?.modelProvider ?? 'other') as Provider, e.prices);
     return { before: r.before, after: r.after ?? r.before, callSites: r.callSites, unknownModel: r.after === null };

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findKeys } from '../core/secrets';
 import type { Settings } from '../core/settings';
 import type { CallSite, FileResult } from '../core/types';
 
@@ -74,7 +75,16 @@ export class ResultCache {
     return { ...entry.result, text: entry.result.text ?? text } as FileResult;
   }
 
+  /**
+   * Keeps a result. A result holding an API key (a model name, prompt or fix read from source) is
+   * not kept: the cache file often lives in CI caches, and a key must not end up there. Such a file
+   * is analysed on every run (and `hardcoded-api-key` reports it).
+   */
   set(absPath: string, root: string, text: string, settings: Settings, result: FileResult): void {
+    if (holdsSecret(result)) {
+      delete this.files[absPath];
+      return;
+    }
     const deps: Record<string, string> = {};
     for (const dep of result.dependencies ?? []) deps[dep] = this.hashOf(join(root, dep));
     const { text: analysed, callSites, ...rest } = result;
@@ -115,6 +125,12 @@ export class ResultCache {
     }
     return hash;
   }
+}
+
+function holdsSecret(result: FileResult): boolean {
+  const { text: _text, callSites, ...rest } = result;
+  const stored = { ...rest, callSites: callSites.map(({ info: _info, ...site }) => site) };
+  return findKeys(JSON.stringify(stored)).length > 0 || (result.cellOffsets !== undefined && findKeys(result.text).length > 0);
 }
 
 function settingsKey(settings: Settings): string {

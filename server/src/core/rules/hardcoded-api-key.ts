@@ -1,27 +1,8 @@
 import type { Expr } from '../ir';
+import { promptFileFormat } from '../languages/promptFiles';
+import { findKeys, mask, type FoundKey } from '../secrets';
 import type { TextEdit } from '../types';
 import type { RuleContext, RuleDefinition } from './types';
-
-/**
- * Provider key formats: a distinctive prefix and a body long enough to be a real key. Cohere, Mistral
- * and older Together keys have no prefix and cannot be told from other random strings, so they are not listed.
- */
-const KEY_FORMATS: Array<{ provider: string; env: string; pattern: RegExp }> = [
-  { provider: 'Anthropic', env: 'ANTHROPIC_API_KEY', pattern: /sk-ant-[A-Za-z0-9_-]{32,}/g },
-  { provider: 'OpenRouter', env: 'OPENROUTER_API_KEY', pattern: /sk-or-v1-[A-Za-z0-9]{32,}/g },
-  { provider: 'OpenAI', env: 'OPENAI_API_KEY', pattern: /sk-(?!ant-|or-v1-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
-  { provider: 'Google', env: 'GOOGLE_API_KEY', pattern: /AIza[0-9A-Za-z_-]{35}/g },
-  { provider: 'Groq', env: 'GROQ_API_KEY', pattern: /gsk_[A-Za-z0-9]{40,}/g },
-  { provider: 'AWS', env: 'AWS_ACCESS_KEY_ID', pattern: /AKIA[0-9A-Z]{16}/g },
-  { provider: 'Hugging Face', env: 'HF_TOKEN', pattern: /hf_[A-Za-z0-9]{30,}/g },
-  { provider: 'xAI', env: 'XAI_API_KEY', pattern: /xai-[A-Za-z0-9]{40,}/g },
-  { provider: 'Together', env: 'TOGETHER_API_KEY', pattern: /tgp_v1_[A-Za-z0-9_-]{30,}/g },
-  { provider: 'Replicate', env: 'REPLICATE_API_TOKEN', pattern: /r8_[A-Za-z0-9]{30,}/g },
-];
-
-/** Characters that may continue a key: a match touching one of them is part of a longer token. */
-const KEY_CHAR = /[A-Za-z0-9_-]/;
-const PLACEHOLDER = /x{4}|X{4}|your|example|placeholder|dummy|fake|redacted|replace|insert|sample|here|test|\.\.\.|0{6}|1234|abcd/i;
 
 export const hardcodedApiKey: RuleDefinition = {
   id: 'hardcoded-api-key',
@@ -38,7 +19,9 @@ export const hardcodedApiKey: RuleDefinition = {
       'leaks exactly like a key in code. Placeholders (`sk-...`, `sk-xxxx`, `sk-your-key-here`, `AKIAIOSFODNN7EXAMPLE`), ' +
       'short strings and low-entropy bodies (one repeated character, `abcd…`, `1234…`) are skipped. Keys without a fixed ' +
       'prefix (Cohere, Mistral) cannot be told apart from other random strings and are not checked. Files are only ' +
-      'checked when they mention an LLM SDK or endpoint.',
+      'checked when they mention an LLM SDK or endpoint; prompt files (`.prompty`, `*.prompt.yml`, `.prompt`) are checked whole. ' +
+      'Wherever llmlint shows text from the code (messages, reports, hovers, code lenses, the cost panel), such a key is ' +
+      'shown masked (`sk-pro…Ga`), also where it was used as a model name or in a prompt.',
     whyIsThisBad:
       'A key in source ends up in version control, forks, CI logs and bundles shipped to browsers. Anyone who finds it can ' +
       'spend on your account until it is revoked; scanners harvest public repositories for such keys within minutes.',
@@ -59,49 +42,29 @@ export const hardcodedApiKey: RuleDefinition = {
   },
   checkFile(ctx) {
     const literals = stringLiterals(ctx);
-    for (const format of KEY_FORMATS) {
-      for (const m of ctx.text.matchAll(format.pattern)) {
-        const start = m.index ?? 0;
-        const key = m[0];
-        if (KEY_CHAR.test(ctx.text[start - 1] ?? '') || !looksReal(key)) continue;
-        // The OpenAI pattern also matches the tails of other formats (`sk-ant-…` is checked first).
-        if (format.provider === 'OpenAI' && /^sk-(ant|or)-/.test(key)) continue;
-        const literal = literals.find((l) => l.value === key && l.span.start < start && start < l.span.end);
-        const env = literal?.envName ?? format.env;
-        const edit = literal && !literal.envFallback ? envLookup(ctx, literal.span, env) : null;
-        ctx.report({
-          span: { start, end: start + key.length },
-          message: `${format.provider} key \`${mask(key)}\` is hard-coded in this file.`,
-          note: 'Keys in source reach version control, logs and shipped bundles; anyone who reads one can spend on your account.',
-          help: `Revoke this key, then read the key from the environment (\`${env}\`) or a secret manager.`,
-          fix: edit ? { safety: 'unsafe', description: `Read the key from the ${env} environment variable`, edits: [edit] } : null,
-          callSiteId: null,
-        });
-      }
+    for (const found of findKeys(ctx.text)) {
+      const literal = literals.find((l) => l.value === found.key && l.span.start < found.start && found.start < l.span.end);
+      const env = literal?.envName ?? found.format.env;
+      const edit = literal && !literal.envFallback ? envLookup(ctx, literal.span, env) : null;
+      ctx.report(finding(found, env, edit));
     }
+  },
+  /** A prompt file (`.prompty`, `*.prompt.yml`, `.prompt`) is one call site, checked as a whole: keys in its configuration or its messages. */
+  checkCallSite(site, ctx) {
+    if (!promptFileFormat(ctx.path) || site !== ctx.sites[0]) return;
+    for (const found of findKeys(ctx.text)) ctx.report(finding(found, found.format.env, null));
   },
 };
 
-/** `sk-proj-Q3v9…` → `sk-pro…Ga`: enough to recognise the key, never enough to use it. */
-function mask(key: string): string {
-  return `${key.slice(0, 6)}…${key.slice(-2)}`;
-}
-
-/** Real keys are random: long, mixed character classes, many distinct characters, no placeholder words or runs. */
-function looksReal(key: string): boolean {
-  const body = key.replace(/^(sk-ant-(api\d+-|admin\d+-)?|sk-or-v1-|sk-(proj-|svcacct-|admin-)?|AIza|gsk_|AKIA|hf_|xai-|tgp_v1_|r8_)/, '');
-  if (body.length < 16 || PLACEHOLDER.test(body) || /(.)\1{3}/.test(body)) return false;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(body)).length;
-  if (classes < 2) return false;
-  return new Set(body).size >= Math.min(12, body.length * 0.5) && entropy(body) >= 3.2;
-}
-
-function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
-  return h;
+function finding(found: FoundKey, env: string, edit: TextEdit | null) {
+  return {
+    span: { start: found.start, end: found.end },
+    message: `${found.format.provider} key \`${mask(found.key)}\` is hard-coded in this file.`,
+    note: 'Keys in source reach version control, logs and shipped bundles; anyone who reads one can spend on your account.',
+    help: `Revoke this key, then read the key from the environment (\`${env}\`) or a secret manager.`,
+    fix: edit ? { safety: 'unsafe' as const, description: `Read the key from the ${env} environment variable`, edits: [edit] } : null,
+    callSiteId: null,
+  };
 }
 
 interface Literal {
