@@ -5,61 +5,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { createConnection } from 'vscode-languageserver/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import { startServer } from '../../server/src/lsp/server';
-import { testEngine } from '../helpers/engine';
+import { startInProcess } from '../helpers/lsp';
 
 const ROOT = join(__dirname, '..', 'fixtures', 'sample-app');
 const uriOf = (rel: string) => pathToFileURL(join(ROOT, rel)).toString();
-
-/** A language server in-process on `root`, with a client that records every diagnostics publication. */
-async function startInProcess(root: string) {
-  const published = new Map<string, PublishDiagnosticsParams[]>();
-  const waiters: Array<() => void> = [];
-
-  /** Resolves when a diagnostics publication for `uri` satisfies `pred`. */
-  function diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
-    return new Promise((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}`)), 15_000);
-      const check = () => {
-        const last = published.get(uri)?.at(-1);
-        if (last && pred(last.diagnostics)) {
-          clearTimeout(deadline);
-          resolve(last.diagnostics);
-          return true;
-        }
-        return false;
-      };
-      const wait = () => {
-        if (!check()) waiters.push(wait);
-      };
-      wait();
-    });
-  }
-
-  function open(rel: string, languageId: string, text = readFileSync(join(root, rel), 'utf8')): void {
-    void client.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(join(root, rel)).toString(), languageId, version: 1, text } });
-  }
-
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const engine = await testEngine();
-  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), async () => engine);
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-    for (const w of waiters.splice(0)) w();
-  });
-  client.listen();
-  await client.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(root).toString(), workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: basename(root) }], capabilities: {} });
-  await client.sendNotification('initialized', {});
-  return { client, published, diagnosticsFor, open };
-}
 
 describe('language server (in-process)', function () {
   let client: MessageConnection;

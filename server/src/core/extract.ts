@@ -787,11 +787,21 @@ function loopContext(l: Loop): LoopContext {
   return { kind: l.kind, tripCount: l.tripCount, iterable: l.iterable, infinite: l.infinite, hasExit: l.hasExit };
 }
 
+/** `a.b().c` → `['a', 'b', '()', 'c']`; a loop, not a recursion: chains can be thousands of calls long. */
 function calleeNames(e: Expr): string[] {
-  if (e.k === 'name') return [e.name];
-  if (e.k === 'attr') return [...calleeNames(e.object), e.name];
-  if (e.k === 'call') return [...calleeNames(e.callee), '()'];
-  return ['?'];
+  const names: string[] = [];
+  for (let cur: Expr = e; ; ) {
+    if (cur.k === 'attr') {
+      names.push(cur.name);
+      cur = cur.object;
+    } else if (cur.k === 'call') {
+      names.push('()');
+      cur = cur.callee;
+    } else {
+      names.push(cur.k === 'name' ? cur.name : '?');
+      return names.reverse();
+    }
+  }
 }
 
 function lastName(e: Expr): string {

@@ -61,9 +61,9 @@ function appendToList(text: string, start: number, end: number, item: string): T
   const open = text.indexOf(text[close] === ')' ? '(' : '{', start);
   if (open < 0 || open >= close) return null;
   const inner = text.slice(open + 1, close);
-  const trimmedEnd = inner.replace(/\s+$/, '');
+  const trimmedEnd = inner.trimEnd(); // not /\s+$/: quadratic on a long run of spaces
   if (!trimmedEnd.trim()) return { span: { start: open + 1, end: close }, newText: item };
-  const multiline = /\n\s*$/.test(inner) || inner.startsWith('\n');
+  const multiline = inner.slice(trimmedEnd.length).includes('\n') || inner.startsWith('\n');
   const lastCharAt = open + 1 + trimmedEnd.length;
   const hasTrailingComma = trimmedEnd.endsWith(',');
   if (multiline) {

@@ -10,8 +10,12 @@ export interface Position0 {
 export class LineIndex {
   private readonly starts: number[] = [0];
 
+  /** Lines end at `\n`, `\r\n` and a lone `\r`, as in LSP and in the editor. */
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
   }
 
   position(offset: number): Position0 {

@@ -340,9 +340,18 @@ export class Resolver {
     return null;
   }
 
+  /** An imported module that cannot be parsed (too deep to parse safely) leaves its values unknown: this file is still analysed. */
+  private linkedModule(specifier: string): LinkedModule | null {
+    try {
+      return this.linker?.module(this.path, specifier, this.ir.language) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   private fromModule(specifier: string, name: string, depth: number): { resolver: Resolver; expr: Expr; scope: number } | null {
     if (depth > 6) return null;
-    const mod = this.linker?.module(this.path, specifier, this.ir.language);
+    const mod = this.linkedModule(specifier);
     if (!mod) return null;
     let other = moduleResolvers.get(mod);
     if (!other) moduleResolvers.set(mod, (other = new Resolver(mod.ir, mod.text, this.linker, mod.path)));

@@ -71,11 +71,43 @@ export function countTokens(text: string, encoding: Encoding): number {
   if (!cache) memo.set(encoding, (cache = new Map()));
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
-  // Special-token text such as "<|endoftext|>" in a prompt is counted as ordinary text.
-  const n = encoder(encoding).encode(text, [], []).length;
+  const n = countWithLongRuns(text, encoding);
   if (cache.size >= MEMO_LIMIT) cache.clear();
   cache.set(text, n);
   return n;
+}
+
+/** Runs of one character at least this long are counted by extrapolation (see below). */
+const LONG_RUN = 256;
+const LONG_RUNS = new RegExp(`([^])\\1{${LONG_RUN - 1},}`, 'g');
+const perCharOfRun = new Map<string, number>();
+
+/**
+ * js-tiktoken's byte-pair merge is quadratic in the length of one pre-token, and a run of one
+ * character (spaces, `=====`, padding) is one pre-token: counting 20,000 spaces took 30 s. A run
+ * longer than LONG_RUN is counted as LONG_RUN characters in place plus the rest at the run's own
+ * rate (tokens per character of that character repeated, measured once). Text without such runs,
+ * nearly all text, is counted exactly.
+ */
+function countWithLongRuns(text: string, encoding: Encoding): number {
+  // Special-token text such as "<|endoftext|>" in a prompt is counted as ordinary text.
+  const exact = (t: string) => encoder(encoding).encode(t, [], []).length;
+  let extra = 0;
+  const shortened = text.replace(LONG_RUNS, (run: string, char: string) => {
+    extra += (run.length - LONG_RUN) * rateOf(char, encoding, exact);
+    return char.repeat(LONG_RUN);
+  });
+  return exact(shortened) + Math.round(extra);
+}
+
+function rateOf(char: string, encoding: Encoding, exact: (t: string) => number): number {
+  const key = `${encoding}:${char}`;
+  let rate = perCharOfRun.get(key);
+  if (rate === undefined) {
+    rate = (exact(char.repeat(2 * LONG_RUN)) - exact(char.repeat(LONG_RUN))) / LONG_RUN;
+    perCharOfRun.set(key, rate);
+  }
+  return rate;
 }
 
 export function isTokenizerLoaded(encoding: Encoding): boolean {

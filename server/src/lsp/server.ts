@@ -251,9 +251,12 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const where = locate(doc.uri);
     const started = performance.now();
     const cache = parseCacheFor(doc.uri);
-    const analysis = where
-      ? analyseWorkspaceFile(where, doc.getText(), e, cache)
-      : { result: analyzeFile({ path: cellPath(doc), text: doc.getText() }, e, DEFAULT_SETTINGS, undefined, cache, FILE_TIME_BUDGET), monthly: new Map<string, SiteProjection>() };
+    const text = doc.getText();
+    const analysis = text.length > DEFAULT_MAX_FILE_BYTES
+      ? tooLarge(where?.rel ?? cellPath(doc), text)
+      : where
+        ? analyseWorkspaceFile(where, text, e, cache)
+        : { result: analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, undefined, cache, FILE_TIME_BUDGET), monthly: new Map<string, SiteProjection>() };
     const { result } = analysis;
     const diagnostics = toDiagnostics(result);
     const analysisMs = performance.now() - started;
@@ -262,6 +265,13 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     void connection.sendNotification('llmlint/status', { pid: process.pid, file: where?.rel ?? doc.uri, callSites: result.callSites.length, problems: result.diagnostics.length, analysisMs } satisfies StatusParams);
     if (where) for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
+  }
+
+  /** An open file over the CLI's default size limit (a bundle, generated data) is not analysed: parsing it would hold up the server for seconds. */
+  function tooLarge(file: string, text: string): Analysis {
+    const mb = (text.length / 1024 / 1024).toFixed(1);
+    const message = `too large to analyse (${mb} MiB; the limit is ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB, as for the CLI's --max-file-size)`;
+    return { result: { file, language: languageOf(file), callSites: [], diagnostics: [], errors: [{ file, message }], warnings: [], text }, monthly: new Map() };
   }
 
   function parseCacheFor(uri: string): DocumentCache {

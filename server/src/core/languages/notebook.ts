@@ -18,9 +18,12 @@ interface RawCell {
 }
 
 export function readNotebook(json: string): NotebookSource {
-  const nb = JSON.parse(json) as { cells?: RawCell[]; metadata?: { kernelspec?: { language?: string }; language_info?: { name?: string } } };
+  // An editor may hand over the text with its byte order mark, which JSON.parse rejects.
+  const nb = JSON.parse(json.charCodeAt(0) === 0xfeff ? json.slice(1) : json) as { cells?: RawCell[]; metadata?: { kernelspec?: { language?: string }; language_info?: { name?: string } } };
   if (!nb || !Array.isArray(nb.cells)) throw new Error('not a Jupyter notebook: no "cells" array');
-  const language = (nb.metadata?.language_info?.name ?? nb.metadata?.kernelspec?.language ?? 'python').toLowerCase();
+  const declared: unknown = nb.metadata?.language_info?.name ?? nb.metadata?.kernelspec?.language;
+  // Metadata is whatever the file says: a language that is not a string is no language.
+  const language = typeof declared === 'string' ? declared.toLowerCase() : 'python';
   const cells: Array<[number, number]> = [];
   let text = '';
   nb.cells.forEach((cell, index) => {

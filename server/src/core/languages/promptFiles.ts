@@ -73,7 +73,8 @@ function split(text: string, format: PromptFileFormat): Split {
   }
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false });
-  const problems = doc.errors.map((e) => `invalid YAML: ${e.message.split('\n')[0]}`);
+  // The YAML parser recurses per level of nesting and reports its own stack overflow as an error, once per level it unwinds.
+  const problems = [...new Set(doc.errors.map((e) => `invalid YAML: ${/call stack/i.test(e.message) ? 'nests too deeply to read' : e.message.split('\n')[0]}`))];
   const js = doc.errors.length ? {} : doc.toJS();
   const data = js && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {};
   // Point the call site at the `model` line.

@@ -28,6 +28,11 @@ const MAX_DEPTH = 400;
  * top-level statements the edit did not touch are not lowered again; the IR is the same.
  */
 export function lowerPython(text: string, parser: Parser, cache?: DocumentCache, deadline = new Deadline()): FileIR {
+  const levels = indentLevels(text);
+  if (levels > MAX_PY_INDENT_LEVELS) {
+    cache?.reset();
+    throw new Error(`indentation nests ${levels} levels deep (limit ${MAX_PY_INDENT_LEVELS}): too deep to parse safely, file skipped`);
+  }
   if (cache) {
     try {
       return new Lowerer().run(cache.parsePython(text, parser, deadline).rootNode, cache);
@@ -42,6 +47,42 @@ export function lowerPython(text: string, parser: Parser, cache?: DocumentCache,
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * tree-sitter-python's scanner saves its stack of open indents in a 1,024-byte buffer, two bytes
+ * a level, and writes past its end when about 511 levels are open inside a string: the parser's
+ * memory is corrupted and every later parse in the process fails ("memory access out of bounds").
+ * Text that could open that many is refused before it reaches the parser. The limit leaves room
+ * for the 255 string delimiters the buffer also holds: (1024 - 2 - 255) / 2 = 383.
+ */
+export const MAX_PY_INDENT_LEVELS = 380;
+
+/**
+ * An upper bound of the scanner's indent stack: it holds strictly increasing widths (space 1,
+ * tab 8, as the scanner counts), so no more than the number of distinct widths lines start with.
+ */
+function indentLevels(text: string): number {
+  const widths = new Set<number>();
+  for (let start = 0; start < text.length; ) {
+    let width = 0;
+    let i = start;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32) width++;
+      else if (c === 9) width += 8;
+      else if (c === 12 || c === 13) width = 0;
+      else if (c === 92 && text.charCodeAt(i + 1) === 10) i++; // a backslash continuation keeps counting
+      else if (c === 92 && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 2;
+      else break;
+    }
+    const c = text.charCodeAt(i);
+    if (width && i < text.length && c !== 10 && c !== 35) widths.add(width & 0xffff);
+    const newline = text.indexOf('\n', i);
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return widths.size;
 }
 
 class Lowerer {

@@ -49,12 +49,15 @@ export function lowerTypeScript(path: string, text: string, cache?: DocumentCach
     cache?.reset();
     throw new Error(`brackets nest ${depth} levels deep (limit ${MAX_TS_NESTING}): too deep to parse safely, file skipped`);
   }
-  if (!cache) return new Lowerer(parse(path, text)).run();
   try {
+    if (!cache) return new Lowerer(parse(path, text)).run();
     const sf = parseIncrementally(path, text, cache);
     return new Lowerer(sf).run(cache);
   } catch (err) {
-    cache.reset();
+    cache?.reset();
+    // The parser and the lowering recurse per level of syntax, brackets or not: `a + a + …`,
+    // `if (x) if (x) …`, `x => x => …`, JSX elements. Say so rather than "Maximum call stack size exceeded".
+    if (err instanceof RangeError && /call stack/i.test(err.message)) throw new Error('the code nests too deeply to parse safely (very long operator, `else if` or call chains count as nesting), file skipped');
     throw err;
   }
 }
