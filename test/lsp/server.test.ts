@@ -160,3 +160,35 @@ describe('language server: a broken usage file', function () {
     await lsp.diagnosticsFor(usageUri, (d) => d.length === 0);
   });
 });
+
+describe('language server: a prompt file changed on disk', function () {
+  const root = mkdtempSync(join(tmpdir(), 'llmlint-dependants-'));
+  let lsp: Awaited<ReturnType<typeof startInProcess>>;
+  type Site = { file: string; inputTokens: number };
+  const sitesOf = async (): Promise<Site[]> => ((await lsp.client.sendRequest('llmlint/projection')) as { callSites: Site[] }).callSites;
+
+  before(async () => {
+    writeFileSync(join(root, 'reply.txt'), 'Answer the customer politely.');
+    const call = (file: string) => `from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o-mini", max_tokens=50, messages=[{"role": "system", "content": ${file}}])\n`;
+    writeFileSync(join(root, 'reads_prompt.py'), call('open("reply.txt").read()'));
+    writeFileSync(join(root, 'unrelated.py'), call('"Summarise."'));
+    lsp = await startInProcess(root);
+  });
+
+  after(() => {
+    lsp.client.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('re-estimates the closed files that read it, for the projection, and only them', async () => {
+    let before: Site[] = [];
+    for (let i = 0; i < 200 && before.length < 2; i++) before = await sitesOf();
+    const tokens = (sites: Site[], file: string) => sites.find((s) => s.file === file)?.inputTokens ?? -1;
+    writeFileSync(join(root, 'reply.txt'), 'Answer the customer politely, citing the order number and the policy. '.repeat(30));
+    void lsp.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(root, 'reply.txt')).toString(), type: 2 }] });
+    let after = before;
+    for (let i = 0; i < 200 && tokens(after, 'reads_prompt.py') === tokens(before, 'reads_prompt.py'); i++) after = await sitesOf();
+    assert.ok(tokens(after, 'reads_prompt.py') > tokens(before, 'reads_prompt.py') + 300, `${tokens(before, 'reads_prompt.py')} → ${tokens(after, 'reads_prompt.py')}`);
+    assert.equal(tokens(after, 'unrelated.py'), tokens(before, 'unrelated.py'));
+  });
+});

@@ -280,6 +280,14 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     return cache;
   }
 
+  /** An open file is re-analysed from its editor text (debounced); a closed one from the disk, now. */
+  function reanalyseFromDisk(where: Location, e: Engine): void {
+    const uri = pathToFileURL(where.abs).toString();
+    if (documents.get(uri)) return reanalyse(uri);
+    const source = readSource(where.abs);
+    if (source.ok) analyseWorkspaceFile(where, source.text, e);
+  }
+
   function reanalyse(uri: string): void {
     const doc = documents.get(uri);
     if (doc) schedule(doc);
@@ -344,7 +352,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
           workspaceSites.delete(where.rel); // deleted or unreadable
         }
       }
-      for (const dependant of graph.affectedBy(where.rel)) reanalyse(pathToFileURL(`${where.root}/${dependant}`).toString());
+      // Closed dependants too: their estimates feed the projection (panel, status bar).
+      for (const dependant of graph.affectedBy(where.rel)) reanalyseFromDisk({ root: where.root, abs: join(where.root, dependant), rel: dependant }, e);
     }
   });
 
