@@ -83,8 +83,8 @@ Options for check:
   --cache-location <file>                  where the cache lives (default: .llmlintcache)
   --shard <i>/<n>                          analyse only part i of n (split a monorepo across CI
                                            jobs; the cost projection then covers that part)
-  --concurrency <n|auto|off>               worker threads (default: auto — one per core, up to 8,
-                                           when there are 64 files or more to analyse)
+  --concurrency <n|auto|off>               worker threads (default: off; auto: with 4 cores or
+                                           more and 64 files or more, one per core but one, up to 8)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
@@ -110,7 +110,7 @@ export function parseArgs(argv: string[]): Command {
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
   const cmd: Extract<Command, { kind: 'check' }> = {
     kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
-    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null, concurrency: 'auto',
+    config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null, concurrency: 0,
   };
   let cacheOn = false;
   let cacheLocation: string | null = null;

@@ -113,7 +113,7 @@ export interface ScanOptions {
   /** `--cache`: the cache file (relative to cwd). */
   cache?: string | null;
   shard?: Shard | null;
-  /** Worker threads: a number (0: none), or 'auto' (the default: by core count and file count). */
+  /** Worker threads: a number (0, the default: none), or 'auto' (by core count and file count). */
   concurrency?: number | 'auto';
 }
 
@@ -169,7 +169,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
-  const threads = options.fix ? 0 : options.concurrency === 'auto' || options.concurrency === undefined ? autoConcurrency(pending.length) : options.concurrency;
+  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency ?? 0;
   const script = threads > 0 ? workerScript() : null;
   if (script && pending.length > 1) {
     const jobs = pending.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
