@@ -22,11 +22,11 @@ describe('per-file time budget', () => {
   for (const [path, text] of [['slow.py', PY], ['slow.ts', TS]]) {
     it(`skips ${path} with a message once its analysis runs past the budget`, async () => {
       const engine = await testEngine();
-      const within = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, undefined, undefined, slowClock(1_000_000, 1));
+      const within = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, { budget: slowClock(1_000_000, 1) });
       assert.equal(within.callSites.length, 40);
       assert.deepEqual(within.errors, []);
 
-      const over = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, undefined, undefined, slowClock(5_000, 1_000));
+      const over = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, { budget: slowClock(5_000, 1_000) });
       assert.deepEqual(over.callSites, []);
       assert.deepEqual(over.diagnostics, []);
       assert.equal(over.errors.length, 1);
@@ -39,9 +39,9 @@ describe('per-file time budget', () => {
     const cache = new DocumentCache();
     const big = PY.repeat(40);
     try {
-      const over = analyzeFile({ path: 'big.py', text: big }, engine, DEFAULT_SETTINGS, undefined, cache, slowClock(10, 1));
+      const over = analyzeFile({ path: 'big.py', text: big }, engine, DEFAULT_SETTINGS, { cache, budget: slowClock(10, 1) });
       assert.match(over.errors[0]?.message ?? '', /per-file time budget/);
-      const next = analyzeFile({ path: 'big.py', text: big + '\n' }, engine, DEFAULT_SETTINGS, undefined, cache, slowClock(1_000_000, 0));
+      const next = analyzeFile({ path: 'big.py', text: big + '\n' }, engine, DEFAULT_SETTINGS, { cache, budget: slowClock(1_000_000, 0) });
       assert.deepEqual(next.errors, []);
       assert.equal(next.callSites.length, 1600);
     } finally {

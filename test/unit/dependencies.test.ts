@@ -13,7 +13,7 @@ describe('dependencies', () => {
   it('analysis records the modules and prompt files a file read', async () => {
     const root = join(__dirname, '..', 'fixtures', 'projects', 'cross-file');
     const text = readFileSync(join(root, 'app', 'service.py'), 'utf8');
-    const result = analyzeFile({ path: 'app/service.py', text }, await testEngine(), DEFAULT_SETTINGS, new FsProjectSources(root));
+    const result = analyzeFile({ path: 'app/service.py', text }, await testEngine(), DEFAULT_SETTINGS, { sources: new FsProjectSources(root) });
     assert.deepEqual(result.dependencies, ['app/constants.py', 'app/prompts/__init__.py', 'app/templates/answer.txt', 'app/templates/summary.j2']);
   });
 

@@ -271,7 +271,7 @@ function assertEngineHealthy(engine: Engine, after: string): void {
 function analyzeChecked(engine: Engine, path: string, text: string, what: string, cache?: DocumentCache): FileResult {
   let result: FileResult;
   try {
-    result = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, undefined, cache);
+    result = analyzeFile({ path, text }, engine, DEFAULT_SETTINGS, { cache });
   } catch (err) {
     assert.fail(`${what} (${path}): analyzeFile threw: ${err instanceof Error ? err.stack : String(err)}`);
   }
@@ -427,7 +427,7 @@ describe('fuzz: the core', function () {
         file: () => null,
       };
       const text = "import OpenAI from 'openai';\nimport { PROMPT } from './deep';\nconst c = new OpenAI();\nc.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: PROMPT }], max_tokens: 5 });\n";
-      const result = analyzeFile({ path: 'app.ts', text }, engine, DEFAULT_SETTINGS, sources);
+      const result = analyzeFile({ path: 'app.ts', text }, engine, DEFAULT_SETTINGS, { sources });
       checkResult('app.ts', result, 'importer of a deep module');
       assert.deepEqual(result.errors, []);
       assert.equal(result.callSites.length, 1);

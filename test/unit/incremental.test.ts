@@ -66,9 +66,9 @@ describe('incremental analysis (open documents)', () => {
       const rel = `doc${i}${extname(path)}`;
       const original = readFileSync(path, 'utf8');
       try {
-        analyzeFile({ path: rel, text: original }, engine, DEFAULT_SETTINGS, undefined, cache);
+        analyzeFile({ path: rel, text: original }, engine, DEFAULT_SETTINGS, { cache });
         for (const text of edits(original, i + 1)) {
-          const incremental = analyzeFile({ path: rel, text }, engine, DEFAULT_SETTINGS, undefined, cache);
+          const incremental = analyzeFile({ path: rel, text }, engine, DEFAULT_SETTINGS, { cache });
           const fresh = analyzeFile({ path: rel, text }, engine, DEFAULT_SETTINGS);
           assert.deepEqual(visible(incremental), visible(fresh), `${path}: differs after an edit, text:\n${text}`);
           compared++;
@@ -85,9 +85,9 @@ describe('incremental analysis (open documents)', () => {
     const cache = new DocumentCache();
     const text = 'from openai import OpenAI\nclient = OpenAI()\nMODEL = "gpt-4o"\nclient.chat.completions.create(model=MODEL, messages=[], max_tokens=5)\nMODEL = "gpt-4o-mini"\n';
     try {
-      analyzeFile({ path: 'a.py', text }, engine, DEFAULT_SETTINGS, undefined, cache);
+      analyzeFile({ path: 'a.py', text }, engine, DEFAULT_SETTINGS, { cache });
       const moved = `# ${'-'.repeat(300)}\n${text}`;
-      const result = analyzeFile({ path: 'a.py', text: moved }, engine, DEFAULT_SETTINGS, undefined, cache);
+      const result = analyzeFile({ path: 'a.py', text: moved }, engine, DEFAULT_SETTINGS, { cache });
       assert.deepEqual(result.callSites.map((s) => s.model.value), ['gpt-4o']);
     } finally {
       cache.dispose();

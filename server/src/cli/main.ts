@@ -164,7 +164,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, source.text, settings) ?? null });
   }
   const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
-    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, sources, undefined, FILE_TIME_BUDGET);
+    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
     cache?.set(slot.f.path, root, text, slot.settings, analysed);
     return analysed;
   };

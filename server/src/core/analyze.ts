@@ -59,7 +59,16 @@ export function mentionsLlm(text: string, language: 'python' | 'typescript', cat
  * (Python, TypeScript, JavaScript): the result is the same, only faster to get. `budget` bounds the
  * time spent on the file (core/budget.ts).
  */
-export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, sources?: ProjectSources, cache?: DocumentCache, budget?: TimeBudget): FileResult {
+export interface AnalyzeOptions {
+  /** Reads what the file imports and the prompt files it loads (the host does the IO). */
+  sources?: ProjectSources;
+  /** An open document's state between edits. */
+  cache?: DocumentCache;
+  /** Bounds the time spent on the file (core/budget.ts). */
+  budget?: TimeBudget;
+}
+
+export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, { sources, cache, budget }: AnalyzeOptions = {}): FileResult {
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;

@@ -236,7 +236,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
    * files, so one file never gets two different estimates.
    */
   function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: DocumentCache): Analysis {
-    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), sourcesFor(where.root), cache, FILE_TIME_BUDGET);
+    const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), { sources: sourcesFor(where.root), cache, budget: FILE_TIME_BUDGET });
     const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
     graph.update(where.rel, result.dependencies ?? []);
     workspaceSites.set(where.rel, projected(result, monthly));
@@ -256,7 +256,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
       ? tooLarge(where?.rel ?? cellPath(doc), text)
       : where
         ? analyseWorkspaceFile(where, text, e, cache)
-        : { result: analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, undefined, cache, FILE_TIME_BUDGET), monthly: new Map<string, SiteProjection>() };
+        : { result: analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, { cache, budget: FILE_TIME_BUDGET }), monthly: new Map<string, SiteProjection>() };
     const { result } = analysis;
     const diagnostics = toDiagnostics(result);
     const analysisMs = performance.now() - started;

@@ -105,7 +105,7 @@ export async function serveAsWorker(port: { postMessage(m: FromWorker): void; on
       return;
     }
     const { job, index } = msg;
-    const result = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), sources, undefined, FILE_TIME_BUDGET);
+    const result = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), { sources, budget: FILE_TIME_BUDGET });
     port.postMessage({ index, result });
   });
   port.postMessage({ ready: true });
