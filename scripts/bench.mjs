@@ -455,10 +455,13 @@ if (only.has('synthetic')) {
       const f1 = first.scan.files / first.scan.wall;
       const f4 = last.scan.files / last.scan.wall;
       const change = f4 / f1 - 1;
-      const ok = Math.abs(change) <= 0.25;
+      // "Grows linearly": the time grows at most in proportion to the size, i.e. throughput at 4×
+      // does not fall more than 25% below 1×'s. Throughput rising with size is the fixed start-up
+      // cost spreading over more files (the fit below separates the two), not a failure.
+      const ok = change >= -0.25;
       console.log('');
-      line('files/s at 4× vs 1×  [target ±25%]', `${f4.toFixed(0)} vs ${f1.toFixed(0)} files/s: ${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%   linear: ${verdict(ok)}${first.scan.cpu && last.scan.cpu ? `   (per cpu second: ${((last.scan.files / last.scan.cpu / (first.scan.files / first.scan.cpu) - 1) * 100).toFixed(0)}%)` : ''}`);
-      targets.push({ target: 'files/s at 4× within ±25% of 1×', where: 'synthetic', figure: `${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%`, ok });
+      line('files/s at 4× vs 1×  [target ≥ −25%]', `${f4.toFixed(0)} vs ${f1.toFixed(0)} files/s: ${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%   linear: ${verdict(ok)}${first.scan.cpu && last.scan.cpu ? `   (per cpu second: ${((last.scan.files / last.scan.cpu / (first.scan.files / first.scan.cpu) - 1) * 100).toFixed(0)}%)` : ''}`);
+      targets.push({ target: 'time ∝ size: 4× files/s ≥ 75% of 1×', where: 'synthetic', figure: `${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%`, ok });
     }
     if (rows.length >= 2) {
       // Least-squares line through (files, seconds): the fixed cost and the cost per file.
