@@ -389,7 +389,7 @@ const head = git('rev-parse', '--short', 'HEAD');
 const dirty = git('status', '--porcelain', '--', 'server', 'pricing').split('\n').filter(Boolean).length;
 console.log(`llmlint bench — ${version}, node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (head) console.log(`  built from ${head}${dirty ? ` + ${dirty} uncommitted file(s) under server/ and pricing/` : ''}`);
-console.log(`  concurrency: ${concurrency === undefined ? 'each tool\'s default (llmlint: auto, ESLint: off)' : `--concurrency ${concurrency} for llmlint and ESLint`}`);
+console.log(`  concurrency: ${concurrency === undefined ? 'each tool\'s default (off for both)' : `--concurrency ${concurrency} for llmlint and ESLint`}`);
 console.log(`  parts: ${[...only].join(', ')}; ${runs} run(s) per llmlint/rg figure (median), ${eslintRuns} per ESLint figure; CPU time and peak RSS from ${TIME ? '/usr/bin/time -v' : 'process.resourceUsage() (no /usr/bin/time)'}`);
 if (!hasRg) console.log('  rg not installed (apt-get install ripgrep): no rg comparison');
 
