@@ -62,8 +62,13 @@ export function lowerTypeScript(path: string, text: string, cache?: DocumentCach
   }
 }
 
-function parse(path: string, text: string): ts.SourceFile {
-  return typescript.createSourceFile(path, text, typescript.ScriptTarget.Latest, true, scriptKindFor(path));
+/**
+ * A one-off parse skips JSDoc and parent pointers (the lowering reads neither; setting parents is
+ * ~30% of the parse). The incremental parser needs parents, so an open document's tree has them.
+ */
+function parse(path: string, text: string, withParents = false): ts.SourceFile {
+  const options = { languageVersion: typescript.ScriptTarget.Latest, jsDocParsingMode: typescript.JSDocParsingMode.ParseNone };
+  return typescript.createSourceFile(path, text, options, withParents, scriptKindFor(path));
 }
 
 /** `typescript.updateSourceFile` reuses the old tree's nodes outside the changed span (and invalidates the old tree). */
@@ -76,7 +81,7 @@ function parseIncrementally(path: string, text: string, cache: DocumentCache): t
     const change = { span: { start: edit.startIndex, length: edit.oldEndIndex - edit.startIndex }, newLength: edit.newEndIndex - edit.startIndex };
     sf = typescript.updateSourceFile(previous, text, change);
   } else {
-    sf = parse(path, text);
+    sf = parse(path, text, true);
   }
   cache.typescript = { path, sourceFile: sf };
   return sf;
@@ -85,6 +90,10 @@ function parseIncrementally(path: string, text: string, cache: DocumentCache): t
 class Lowerer {
   private readonly ir: FileIR = { language: 'typescript', scopes: [], bindings: [], calls: [], syntaxErrors: [] };
   private readonly exprs = new Map<ts.Node, Expr>();
+  /** Calls directly under an `await` (through parentheses). */
+  private readonly awaited = new Set<ts.Node>();
+  /** Initializers of variables and properties, with the name they are bound to. */
+  private readonly boundNames = new Map<ts.Node, string>();
   private readonly callIds: CallIds = { next: 0 };
 
   constructor(private readonly sf: ts.SourceFile) {}
@@ -124,6 +133,9 @@ class Lowerer {
   }
 
   private visit(node: ts.Node, ctx: Context): void {
+    // What a child needs to know about its parent, noted on the way down (trees have no parent pointers).
+    if (typescript.isAwaitExpression(node)) this.awaited.add(skipParens(node.expression));
+    if ((typescript.isVariableDeclaration(node) || typescript.isPropertyAssignment(node)) && typescript.isIdentifier(node.name) && node.initializer) this.boundNames.set(node.initializer, node.name.text);
     if (typescript.isImportDeclaration(node)) return this.visitImport(node, ctx);
     if (typescript.isExportDeclaration(node)) return this.visitReExport(node, ctx);
     if (typescript.isVariableDeclaration(node)) this.bindVariable(node, ctx);
@@ -294,7 +306,7 @@ class Lowerer {
 
   private visitFunction(node: ts.SignatureDeclaration, ctx: Context, inline: boolean): void {
     const params: Param[] = [];
-    const name = functionName(node);
+    const name = functionName(node, this.boundNames.get(node));
     const scope = this.addScope({
       kind: 'function',
       name,
@@ -372,8 +384,7 @@ class Lowerer {
 
   private visitCall(node: ts.CallExpression | ts.NewExpression, ctx: Context): void {
     const call = this.expr(node) as CallExpr;
-    const parent = skipParens(node.parent);
-    this.ir.calls.push(callInfo(call, ctx, parent !== undefined && typescript.isAwaitExpression(parent)));
+    this.ir.calls.push(callInfo(call, ctx, this.awaited.has(node)));
     this.visit(node.expression, ctx);
     const callback = this.callbackLoop(node);
     const argCtx: Context = { ...ctx, enclosingCalls: [call, ...ctx.enclosingCalls] };
@@ -486,9 +497,10 @@ function unwrap(node: ts.Expression): ts.Expression {
   return n;
 }
 
-function skipParens(node: ts.Node | undefined): ts.Node | undefined {
+/** `((x))` → `x`. */
+function skipParens(node: ts.Expression): ts.Expression {
   let n = node;
-  while (n && typescript.isParenthesizedExpression(n)) n = n.parent;
+  while (typescript.isParenthesizedExpression(n)) n = n.expression;
   return n;
 }
 
@@ -516,12 +528,11 @@ function isLoop(node: ts.Node): node is ts.IterationStatement {
   return typescript.isForStatement(node) || typescript.isForOfStatement(node) || typescript.isForInStatement(node) || typescript.isWhileStatement(node) || typescript.isDoStatement(node);
 }
 
-function functionName(node: ts.SignatureDeclaration): string {
+/** `boundTo`: the name a variable or property gives the function (`const summarize = async () => …`, `{ summarize: () => … }`). */
+function functionName(node: ts.SignatureDeclaration, boundTo: string | undefined): string {
   if (typescript.isConstructorDeclaration(node)) return 'constructor';
   if (node.name && (typescript.isIdentifier(node.name) || typescript.isStringLiteral(node.name))) return node.name.text;
-  // `const summarize = async () => …` and `{ summarize: () => … }` take the name they are bound to.
-  const parent = node.parent;
-  if (parent && (typescript.isVariableDeclaration(parent) || typescript.isPropertyAssignment(parent)) && typescript.isIdentifier(parent.name)) return parent.name.text;
+  if (boundTo !== undefined) return boundTo;
   return typescript.isArrowFunction(node) ? '<arrow>' : '<function>';
 }
 
