@@ -140,6 +140,21 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const cache = options.cache ? ResultCache.open(resolve(cwd, options.cache), buildId(TOOL_VERSION, __filename)) : null;
   const sources = new FsProjectSources(root);
   const usage = loadUsage(options.usageFile ? resolve(cwd, options.usageFile) : join(root, USAGE_FILE), !!options.usageFile);
+  // One settings object per config, shared by its files (the cache hashes it once per object).
+  const withRunOptions = new Map<Settings, Settings>();
+  const settingsOf = (base: Settings): Settings => {
+    let settings = withRunOptions.get(base);
+    if (!settings) {
+      settings = {
+        ...base,
+        holeTokens: { ...base.holeTokens, ...usage.holes },
+        preset: options.preset ?? base.preset,
+        reportUnusedDirectives: options.reportUnusedDirectives || base.reportUnusedDirectives,
+      };
+      withRunOptions.set(base, settings);
+    }
+    return settings;
+  };
   const errors: FileIssue[] = [];
   const skipped = [...found.skipped];
   let bytes = 0;
@@ -149,12 +164,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   for (const f of files) {
     const config = configs.forFile(f.path);
     if (!config.includes(f.path)) continue;
-    const settings: Settings = {
-      ...config.settings,
-      holeTokens: { ...config.settings.holeTokens, ...usage.holes },
-      preset: options.preset ?? config.settings.preset,
-      reportUnusedDirectives: options.reportUnusedDirectives || config.settings.reportUnusedDirectives,
-    };
+    const settings = settingsOf(config.settings);
     const source = readSource(f.path);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });

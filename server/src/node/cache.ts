@@ -133,8 +133,13 @@ function holdsSecret(result: FileResult): boolean {
   return findKeys(JSON.stringify(stored)).length > 0 || (result.cellOffsets !== undefined && findKeys(result.text).length > 0);
 }
 
+const settingsKeys = new WeakMap<Settings, string>();
+
+/** Files under one config share a settings object: hash it once. */
 function settingsKey(settings: Settings): string {
-  return hashText(JSON.stringify(settings));
+  let key = settingsKeys.get(settings);
+  if (key === undefined) settingsKeys.set(settings, (key = hashText(JSON.stringify(settings))));
+  return key;
 }
 
 /** This build's identity: the running bundle's own hash (its code, SDK catalogue and prices). */
