@@ -3,8 +3,6 @@
  * render a format, pick the exit code.
  */
 import { writeFile } from 'node:fs/promises';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/server';
 import { join, relative, resolve, sep } from 'node:path';
 import { statSync } from 'node:fs';
 import { analyzeFile, pricesFor, type Engine } from '../core/analyze';
@@ -67,8 +65,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'usageInit':
       return withUsageErrors(() => usageInit(cmd.path, io), io);
     case 'lsp':
-      // The server takes over the process; its transport comes from argv (--stdio).
-      startServer(createConnection(ProposedFeatures.all));
+      // The server takes over the process; its transport comes from argv (--stdio). Loaded only
+      // here: the language server's libraries cost every other command ~20 ms of start-up.
+      await import('../lsp/main');
       return new Promise<number>(() => undefined);
     case 'check':
       return check(cmd, io);
