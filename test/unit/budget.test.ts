@@ -34,6 +34,15 @@ describe('per-file time budget', () => {
     });
   }
 
+  it('a cancelled parse does not leak into the next file', async () => {
+    const engine = await testEngine();
+    const over = analyzeFile({ path: 'big.py', text: PY.repeat(60) }, engine, DEFAULT_SETTINGS, { budget: slowClock(3, 1) });
+    assert.match(over.errors[0]?.message ?? '', /per-file time budget/);
+    const text = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o-mini", messages=[], max_tokens=5)\n';
+    const small = analyzeFile({ path: 'small.py', text }, engine, DEFAULT_SETTINGS);
+    assert.deepEqual(small.callSites.map((c) => [c.span.start, c.model.value]), [[text.indexOf('client.chat'), 'gpt-4o-mini']]);
+  });
+
   it('cancels a Python parse that runs past the budget, and the open document recovers', async () => {
     const engine = await testEngine();
     const cache = new DocumentCache();

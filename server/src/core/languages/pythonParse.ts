@@ -7,6 +7,9 @@ export function parsePython(parser: Parser, text: string, old: Tree | null, dead
   const progressCallback = (() => deadline.expired()) as unknown as ParseOptions['progressCallback'];
   const tree = parser.parse(text, old ?? undefined, { progressCallback });
   if (!tree) {
+    // A cancelled parse is kept by tree-sitter and resumed by the next parse() call, whatever text
+    // that call passes: without a reset, the next file would get this one's tree.
+    parser.reset();
     deadline.check();
     throw new Error('the Python parser returned no tree');
   }

@@ -78,7 +78,10 @@ export class DocumentCache {
     this.next = new Map();
   }
 
-  /** Called when a lowering fails part-way: nothing half-built is reused, the next parse is full. */
+  /**
+   * Called when a lowering fails part-way: no statement lowering is reused, and TypeScript parses
+   * afresh. The Python tree, if any, still matches the text it was parsed from, so it stays.
+   */
   reset(): void {
     this.previous = new Map();
     this.next = new Map();
@@ -104,7 +107,7 @@ export function relocate(fragment: Fragment, to: Placement): Pick<Fragment, 'sco
   const offset = to.start - fragment.start;
   const scopeShift = to.scopeBase - fragment.scopeBase;
   const callShift = to.callBase - fragment.callBase;
-  if (!offset && !scopeShift && !callShift) return fragment;
+  if (!offset && !scopeShift && !callShift) return { scopes: fragment.scopes, bindings: fragment.bindings, calls: fragment.calls };
   const copies = new Map<object, unknown>();
   // Scope 0 is the module, shared by every statement; the fragment's own scopes move together.
   const scope = (s: number | null): number | null => (s === null || s === 0 ? s : s + scopeShift);
