@@ -8,7 +8,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
-import { writeSecretsProject } from '../helpers/secrets';
+import { plantedKeys, writeSecretsProject } from '../helpers/secrets';
 
 const SAMPLE = join(__dirname, '..', 'fixtures', 'sample-app');
 
@@ -77,6 +77,27 @@ describe('check --cache', () => {
     const cached = readFileSync(join(dir, '.llmlintcache'), 'utf8');
     for (const key of Object.values(keys)) assert.ok(!cached.includes(key.slice(0, 16)), `a key starting ${key.slice(0, 6)} is in the cache`);
     assert.deepEqual((await checkJson(dir, '--cache')).report, cold.report, 'files with keys are analysed again, the rest come from the cache');
+  });
+
+  it('does not reuse results across scan roots, or pile up read warnings run after run', async () => {
+    const dir = copySample();
+    writeFileSync(join(dir, 'backend', 'latin1.py'), Buffer.from('import openai\n# caf\xe9\nopenai.chat.completions.create(model="gpt-4o", messages=[], max_tokens=5)\n', 'latin1'));
+    await checkJson(dir, '--cache');
+    const cacheAt = join(dir, '.llmlintcache');
+    const sub = async (...extra: string[]) => JSON.parse((await cli(['check', 'backend', '--format', 'json', ...extra], dir)).stdout) as Report & { warnings: Array<{ file: string }> };
+    const cold = await sub();
+    assert.deepEqual(await sub('--cache', '--cache-location', cacheAt), cold, 'ids and paths are relative to the root scanned now');
+    for (let i = 0; i < 3; i++) await checkJson(dir, '--cache');
+    const warnings = ((await checkJson(dir, '--cache')).report as unknown as { warnings: Array<{ file: string }> }).warnings.filter((w) => w.file === 'backend/latin1.py');
+    assert.equal(warnings.length, 1);
+  });
+
+  it('never caches a result whose key hides after an escaped character', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-cache-newline-'));
+    const key = plantedKeys().openaiProject;
+    writeFileSync(join(dir, 'app.py'), `from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", max_tokens=5, messages=[{"role": "user", "content": "use this\\n${key}"}])\n`);
+    await checkJson(dir, '--cache');
+    assert.ok(!readFileSync(join(dir, '.llmlintcache'), 'utf8').includes(key.slice(0, 16)));
   });
 
   it('starts cold from a corrupt cache, and says so when the cache cannot be written, without failing', async () => {

@@ -21,7 +21,7 @@ import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { FILE_TIME_BUDGET, loadEngine, PRICE_TABLE } from '../node/engine';
 import { buildId, ResultCache } from '../node/cache';
-import { analyseInWorkers, autoConcurrency, workerScript } from '../node/pool';
+import { analyseInWorkers, autoConcurrency, MAX_WORKERS, workerScript } from '../node/pool';
 import { readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
 import { Command, HELP, parseArgs, UsageError, type Shard } from './args';
@@ -170,19 +170,21 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
       continue;
     }
     bytes += f.size;
-    slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, source.text, settings) ?? null });
+    slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
   }
+  const analyseUncached = async (slot: (typeof slots)[number], text: string): Promise<FileResult> =>
+    analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
   const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
-    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
+    const analysed = await analyseUncached(slot, text);
     cache?.set(slot.f.path, root, text, slot.settings, analysed);
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
-  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency ?? 0;
+  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(pending.length) : Math.min(options.concurrency ?? 0, MAX_WORKERS);
   const script = threads > 0 ? workerScript() : null;
   if (script && pending.length > 1) {
     const jobs = pending.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
-    const done = await analyseInWorkers(jobs, root, threads, script, (job) => analyse(pending[jobs.indexOf(job)], job.text));
+    const done = await analyseInWorkers(jobs, root, threads, script, (i) => analyseUncached(pending[i], pending[i].text));
     pending.forEach((slot, i) => {
       slot.result = done[i];
       cache?.set(slot.f.path, root, slot.text, slot.settings, done[i]);

@@ -10,9 +10,9 @@
  * A missing, unreadable, corrupt or foreign cache file is a cold start, never an error.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { findKeys } from '../core/secrets';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { maskDeep } from '../core/secrets';
 import type { Settings } from '../core/settings';
 import type { CallSite, FileResult } from '../core/types';
 
@@ -43,8 +43,6 @@ export function hashText(text: string | Buffer): string {
 export class ResultCache {
   private readonly files: Record<string, Entry>;
   private readonly depHashes = new Map<string, string>();
-  hits = 0;
-  misses = 0;
 
   private constructor(private readonly location: string, private readonly build: string, files: Record<string, Entry>) {
     this.files = files;
@@ -61,35 +59,40 @@ export class ResultCache {
     return new ResultCache(location, build, {});
   }
 
-  /** The stored result for this file if nothing it depends on changed. `text` is the file's current text. */
-  get(absPath: string, text: string, settings: Settings): FileResult | null {
+  /**
+   * The stored result for this file if nothing it depends on changed. `text` is the file's current
+   * text; `root` the directory this run's paths are relative to (ids, files and imports depend on it).
+   */
+  get(absPath: string, root: string, text: string, settings: Settings): FileResult | null {
     const entry = this.files[absPath];
-    const fresh = entry && entry.hash === hashText(text) && entry.settings === settingsKey(settings) && this.depsUnchanged(entry);
-    if (!fresh) {
-      this.misses++;
-      return null;
-    }
-    this.hits++;
+    const fresh = entry && entry.root === root && entry.hash === hashText(text) && entry.settings === settingsKey(settings) && this.depsUnchanged(entry);
+    if (!fresh) return null;
     // The CLI's consumers (report, projection, fixes) never read a call site's `info` (the engine's
     // IR); the language server, which does, never reads this cache.
-    return { ...entry.result, text: entry.result.text ?? text } as FileResult;
+    // Copies of the arrays the caller may add to (a read warning), so the stored entry stays as stored.
+    const { result } = entry;
+    return { ...result, warnings: [...result.warnings], errors: [...result.errors], text: result.text ?? text } as FileResult;
   }
 
   /**
-   * Keeps a result. A result holding an API key (a model name, prompt or fix read from source) is
-   * not kept: the cache file often lives in CI caches, and a key must not end up there. Such a file
-   * is analysed on every run (and `hardcoded-api-key` reports it).
+   * Keeps a result, except:
+   * - one holding an API key (a model name, prompt or fix read from source): the cache file often
+   *   lives in CI caches, and a key must not end up there (`hardcoded-api-key` reports it);
+   * - one with errors: a time budget run out under load, a crashed worker or a grammar that failed
+   *   to load say nothing lasting about the file.
+   * Such a file is analysed on every run.
    */
   set(absPath: string, root: string, text: string, settings: Settings, result: FileResult): void {
-    if (holdsSecret(result)) {
+    const { text: analysed, callSites, ...rest } = result;
+    const stored: StoredResult = { ...rest, text: analysed === text ? undefined : analysed, callSites: callSites.map(({ info: _info, ...site }) => site) };
+    if (result.errors.length || maskDeep(stored) !== stored) {
       delete this.files[absPath];
       return;
     }
     const deps: Record<string, string> = {};
     for (const dep of result.dependencies ?? []) deps[dep] = this.hashOf(join(root, dep));
-    const { text: analysed, callSites, ...rest } = result;
-    const stored: StoredResult = { ...rest, text: analysed === text ? undefined : analysed, callSites: callSites.map(({ info: _info, ...site }) => site) };
-    this.files[absPath] = { hash: hashText(text), settings: settingsKey(settings), deps, root, result: stored };
+    // Copies: the caller may still add to the result's arrays.
+    this.files[absPath] = { hash: hashText(text), settings: settingsKey(settings), deps, root, result: { ...stored, warnings: [...stored.warnings] } };
   }
 
   /** Forgets files under `root` that this run did not see (deleted, ignored or excluded since). */
@@ -127,12 +130,6 @@ export class ResultCache {
   }
 }
 
-function holdsSecret(result: FileResult): boolean {
-  const { text: _text, callSites, ...rest } = result;
-  const stored = { ...rest, callSites: callSites.map(({ info: _info, ...site }) => site) };
-  return findKeys(JSON.stringify(stored)).length > 0 || (result.cellOffsets !== undefined && findKeys(result.text).length > 0);
-}
-
 const settingsKeys = new WeakMap<Settings, string>();
 
 /** Files under one config share a settings object: hash it once. */
@@ -142,10 +139,17 @@ function settingsKey(settings: Settings): string {
   return key;
 }
 
-/** This build's identity: the running bundle's own hash (its code, SDK catalogue and prices). */
+/**
+ * This build's identity: the running bundle's own hash (its code, SDK catalogue and prices), and
+ * the size and time of the files it loads from beside it (the TypeScript compiler, the rank tables).
+ */
 export function buildId(version: string, bundlePath: string): string {
   try {
-    return `${version}:${hashText(readFileSync(bundlePath))}`;
+    const beside = ['typescript.js', 'ranks/o200k_base.cjs', 'ranks/cl100k_base.cjs'].map((f) => {
+      const st = statSync(join(dirname(bundlePath), f), { throwIfNoEntry: false });
+      return st ? `${st.size}@${st.mtimeMs}` : '-';
+    });
+    return `${version}:${hashText(readFileSync(bundlePath))}:${beside.join(',')}`;
   } catch {
     // Unknown build: an id no other run shares, so nothing is reused.
     return `${version}:unknown:${process.pid}:${Date.now()}`;

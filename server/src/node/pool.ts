@@ -27,7 +27,7 @@ type FromWorker = { index: number; result: FileResult } | { ready: true };
 
 /** Below this many files, starting workers (each loads its own engine, ~0.2 s) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
-const MAX_WORKERS = 8;
+export const MAX_WORKERS = 8;
 
 /**
  * How many workers `--concurrency auto` uses for this many files: 0 means analyse in this thread.
@@ -52,7 +52,7 @@ export function workerScript(): string | null {
  * Analyses the jobs on `threads` workers. A worker that dies fails only the file it held (an
  * `errors` entry saying so); the others carry on, and if none is left the rest run here.
  */
-export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, inline: (job: Job) => Promise<FileResult>): Promise<FileResult[]> {
+export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, inline: (index: number) => Promise<FileResult>): Promise<FileResult[]> {
   const results: Array<FileResult | undefined> = new Array(jobs.length);
   let next = 0;
   const take = (): number | null => (next < jobs.length ? next++ : null);
@@ -73,12 +73,17 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
         if (holding !== null) results[holding] = crashed(jobs[holding], err);
         holding = null;
       });
+      // A result that cannot be passed back: that file fails, the worker goes on with the next.
+      worker.on('messageerror', (err) => {
+        if (holding !== null) results[holding] = crashed(jobs[holding], err);
+        send();
+      });
       worker.on('exit', () => resolveWorker());
     });
 
   await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
   // Whatever no worker finished (all of them died) is analysed here.
-  for (let i = 0; i < jobs.length; i++) results[i] ??= await inline(jobs[i]);
+  for (let i = 0; i < jobs.length; i++) results[i] ??= await inline(i);
   return results as FileResult[];
 }
 
