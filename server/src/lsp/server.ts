@@ -56,7 +56,8 @@ export interface StatusParams {
 
 /**
  * A scan leaves tens of megabytes of garbage and a grown heap behind; a full, compacting collection
- * hands it back to the system, so an idle server stays small. (`gc` is exposed for this one call.)
+ * hands it back to the system, so an idle server stays small. (The `--expose-gc` flag stays set;
+ * nothing else calls `gc`.)
  */
 function releaseMemory(): void {
   try {
@@ -252,8 +253,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const started = performance.now();
     const cache = parseCacheFor(doc.uri);
     const text = doc.getText();
-    const analysis = text.length > DEFAULT_MAX_FILE_BYTES
-      ? tooLarge(where?.rel ?? cellPath(doc), text)
+    const analysis = Buffer.byteLength(text) > DEFAULT_MAX_FILE_BYTES
+      ? tooLarge(where, where?.rel ?? cellPath(doc), text)
       : where
         ? analyseWorkspaceFile(where, text, e, cache)
         : { result: analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, { cache, budget: FILE_TIME_BUDGET }), monthly: new Map<string, SiteProjection>() };
@@ -268,8 +269,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   }
 
   /** An open file over the CLI's default size limit (a bundle, generated data) is not analysed: parsing it would hold up the server for seconds. */
-  function tooLarge(file: string, text: string): Analysis {
-    const mb = (text.length / 1024 / 1024).toFixed(1);
+  function tooLarge(where: Location | null, file: string, text: string): Analysis {
+    if (where) forget(where); // what it held before it grew stays out of the projection
+    const mb = (Buffer.byteLength(text) / 1024 / 1024).toFixed(1);
     const message = `too large to analyse (${mb} MiB; the limit is ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB, as for the CLI's --max-file-size)`;
     return { result: { file, language: languageOf(file), callSites: [], diagnostics: [], errors: [{ file, message }], warnings: [], text }, monthly: new Map() };
   }
@@ -280,12 +282,25 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     return cache;
   }
 
-  /** An open file is re-analysed from its editor text (debounced); a closed one from the disk, now. */
+  /**
+   * An open file is re-analysed from its editor text (debounced); a closed one from the disk, now.
+   * A closed file that is gone, unreadable, too large or not a source leaves the projection.
+   */
   function reanalyseFromDisk(where: Location, e: Engine): void {
     const uri = pathToFileURL(where.abs).toString();
     if (documents.get(uri)) return reanalyse(uri);
     const source = readSource(where.abs);
-    if (source.ok) analyseWorkspaceFile(where, source.text, e);
+    if (source.ok && languageOf(where.abs) && Buffer.byteLength(source.text) <= DEFAULT_MAX_FILE_BYTES) {
+      analyseWorkspaceFile(where, source.text, e);
+    } else {
+      forget(where);
+    }
+  }
+
+  /** Drops a file's call sites and dependency edges. */
+  function forget(where: Location): void {
+    workspaceSites.delete(where.rel);
+    graph.update(where.rel, []);
   }
 
   function reanalyse(uri: string): void {
@@ -339,21 +354,25 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
       void scanWorkspace();
       return;
     }
-    // A source or template changed on disk: re-analyse it (when closed) and the open files that read it.
+    // Sources or templates changed on disk (one file saved, or a whole `git pull`): re-analyse each
+    // closed one, then every file that reads any of them, once, yielding between files.
     const e = engine ? await engine : null;
+    if (!e) return;
+    const changed = new Map<string, Location>();
     for (const change of changes) {
       const where = locate(change.uri);
-      if (!where || !e) continue;
-      if (!documents.get(change.uri)) {
-        const source = readSource(where.abs);
-        if (source.ok && languageOf(where.abs)) {
-          analyseWorkspaceFile(where, source.text, e);
-        } else if (!source.ok) {
-          workspaceSites.delete(where.rel); // deleted or unreadable
-        }
+      if (where) changed.set(where.abs, where);
+    }
+    const dependants = new Map<string, Location>();
+    for (const where of changed.values()) {
+      for (const rel of graph.affectedBy(where.rel)) {
+        const abs = join(where.root, rel);
+        if (!changed.has(abs)) dependants.set(abs, { root: where.root, abs, rel });
       }
-      // Closed dependants too: their estimates feed the projection (panel, status bar).
-      for (const dependant of graph.affectedBy(where.rel)) reanalyseFromDisk({ root: where.root, abs: join(where.root, dependant), rel: dependant }, e);
+    }
+    for (const where of [...changed.values(), ...dependants.values()]) {
+      reanalyseFromDisk(where, e);
+      await new Promise((r) => setImmediate(r)); // let requests and edits through
     }
   });
 
