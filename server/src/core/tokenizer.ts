@@ -78,7 +78,7 @@ class CommaKeyedRanks extends Map<string, number> {
       for (const byte of key.split(',')) binary += String.fromCharCode(Number(byte));
       rank = this.byBase64.get(btoa(binary)) ?? -1;
       // A long-running language server counts text for days: keep the memo bounded.
-      if (this.size >= 500_000) super.clear();
+      if (this.size >= 100_000) super.clear();
       super.set(key, rank);
     }
     return rank < 0 ? undefined : rank;
