@@ -4,7 +4,7 @@
  * together are the whole run; `--concurrency` spreads the work over worker threads, same results.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
@@ -98,6 +98,24 @@ describe('check --cache', () => {
     writeFileSync(join(dir, 'app.py'), `from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", max_tokens=5, messages=[{"role": "user", "content": "use this\\n${key}"}])\n`);
     await checkJson(dir, '--cache');
     assert.ok(!readFileSync(join(dir, '.llmlintcache'), 'utf8').includes(key.slice(0, 16)));
+  });
+
+  it('trusts size and time for a file that held nothing, and reads it again once either changes', async () => {
+    const dir = copySample();
+    const plain = join(dir, 'backend', 'plain.py');
+    const before = 'def add(a, b):\n    return a + b\n' + '# plain code\n'.repeat(5);
+    const then = new Date('2026-01-02T03:04:05Z');
+    writeFileSync(plain, before);
+    utimesSync(plain, then, then);
+    await checkJson(dir, '--cache');
+    // Same size, same modification time, new content: the metadata says unchanged, so it is not read.
+    const after = 'import openai\nopenai.chat.completions.create()'.padEnd(before.length, ' ');
+    writeFileSync(plain, after);
+    utimesSync(plain, then, then);
+    const calls = async () => (await checkJson(dir, '--cache')).report.callSites.filter((c) => c.file === 'backend/plain.py').length;
+    assert.equal(await calls(), 0);
+    utimesSync(plain, new Date(), new Date(Date.now() + 5000));
+    assert.equal(await calls(), 1);
   });
 
   it('starts cold from a corrupt cache, and says so when the cache cannot be written, without failing', async () => {

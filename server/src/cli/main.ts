@@ -164,6 +164,12 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     const config = configs.forFile(f.path);
     if (!config.includes(f.path)) continue;
     const settings = settingsOf(config.settings);
+    const unread = options.fix ? null : cache?.unreadResult(f.path, root, f, settings);
+    if (unread) {
+      bytes += f.size;
+      slots.push({ f, settings, text: '', warning: null, result: unread });
+      continue;
+    }
     const source = readSource(f.path);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });
@@ -176,7 +182,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
   const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
     const analysed = await analyseUncached(slot, text);
-    cache?.set(slot.f.path, root, text, slot.settings, analysed);
+    cache?.set(slot.f.path, root, slot.f, text, slot.settings, analysed);
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
@@ -187,7 +193,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     const done = await analyseInWorkers(jobs, root, threads, script, (i) => analyseUncached(pending[i], pending[i].text));
     pending.forEach((slot, i) => {
       slot.result = done[i];
-      cache?.set(slot.f.path, root, slot.text, slot.settings, done[i]);
+      cache?.set(slot.f.path, root, slot.f, slot.text, slot.settings, done[i]);
     });
   } else {
     for (const slot of pending) slot.result = await analyse(slot, slot.text);

@@ -18,6 +18,9 @@ import type { CallSite, FileResult } from '../core/types';
 
 interface Entry {
   hash: string;
+  /** The file's size and modification time when it was analysed (see `unreadResult`). */
+  size: number;
+  mtimeMs: number;
   settings: string;
   /** Files the result read, by path relative to `root`, with their hashes then. */
   deps: Record<string, string>;
@@ -30,6 +33,11 @@ interface Entry {
  * own (re-read on a hit); a notebook's analysed text (its code cells joined) is kept.
  */
 type StoredResult = Omit<FileResult, 'text' | 'callSites'> & { text?: string; callSites: Array<Omit<CallSite, 'info'>> };
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
 
 interface CacheFile {
   build: string;
@@ -82,7 +90,7 @@ export class ResultCache {
    *   to load say nothing lasting about the file.
    * Such a file is analysed on every run.
    */
-  set(absPath: string, root: string, text: string, settings: Settings, result: FileResult): void {
+  set(absPath: string, root: string, file: FileStamp, text: string, settings: Settings, result: FileResult): void {
     const { text: analysed, callSites, ...rest } = result;
     const stored: StoredResult = { ...rest, text: analysed === text ? undefined : analysed, callSites: callSites.map(({ info: _info, ...site }) => site) };
     if (result.errors.length || maskDeep(stored) !== stored) {
@@ -92,7 +100,21 @@ export class ResultCache {
     const deps: Record<string, string> = {};
     for (const dep of result.dependencies ?? []) deps[dep] = this.hashOf(join(root, dep));
     // Copies: the caller may still add to the result's arrays.
-    this.files[absPath] = { hash: hashText(text), settings: settingsKey(settings), deps, root, result: { ...stored, warnings: [...stored.warnings] } };
+    this.files[absPath] = { hash: hashText(text), size: file.size, mtimeMs: file.mtimeMs, settings: settingsKey(settings), deps, root, result: { ...stored, warnings: [...stored.warnings] } };
+  }
+
+  /**
+   * Most files of a tree hold no LLM call: for one whose last analysis found nothing at all, an
+   * unchanged size and modification time is enough (ESLint's "metadata" strategy) and the file is
+   * not even read. Anything else is checked by content in `get`.
+   */
+  unreadResult(absPath: string, root: string, file: FileStamp, settings: Settings): FileResult | null {
+    const entry = this.files[absPath];
+    if (!entry || entry.root !== root || entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) return null;
+    const r = entry.result;
+    const empty = !r.callSites.length && !r.diagnostics.length && !r.warnings.length && !r.errors.length && r.text === undefined;
+    if (!empty || entry.settings !== settingsKey(settings) || !this.depsUnchanged(entry)) return null;
+    return { ...r, callSites: [], warnings: [], errors: [], text: '' };
   }
 
   /** Forgets files under `root` that this run did not see (deleted, ignored or excluded since). */

@@ -17,7 +17,7 @@ export interface DiscoverOptions {
 
 export interface Discovered {
   /** Absolute path and the path relative to the root, with forward slashes. */
-  files: Array<{ path: string; rel: string; size: number }>;
+  files: Array<{ path: string; rel: string; size: number; mtimeMs: number }>;
   skipped: Array<{ file: string; reason: string }>;
 }
 
@@ -36,7 +36,7 @@ export async function discover(root: string, paths: string[], options: DiscoverO
       out.skipped.push({ file: toRel(root, p), reason: 'not found' });
       continue;
     }
-    if (st.isFile()) addFile(out, root, p, st.size, options, seen, true);
+    if (st.isFile()) addFile(out, root, p, st, options, seen, true);
     else if (st.isDirectory()) await walk(p, root, await ignoreLayers(root, p), excludes, options, out, seen);
   }
   out.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
@@ -48,7 +48,7 @@ function toRel(root: string, p: string): string {
   return r || '.';
 }
 
-function addFile(out: Discovered, root: string, path: string, size: number, options: DiscoverOptions, seen: Set<string>, explicit: boolean): void {
+function addFile(out: Discovered, root: string, path: string, { size, mtimeMs }: Stats, options: DiscoverOptions, seen: Set<string>, explicit: boolean): void {
   if (seen.has(path)) return;
   seen.add(path);
   const rel = toRel(root, path);
@@ -60,7 +60,7 @@ function addFile(out: Discovered, root: string, path: string, size: number, opti
     out.skipped.push({ file: rel, reason: `too large (${(size / 1024 / 1024).toFixed(1)} MiB > ${(options.maxFileBytes / 1024 / 1024).toFixed(1)} MiB limit)` });
     return;
   }
-  out.files.push({ path, rel, size });
+  out.files.push({ path, rel, size, mtimeMs });
 }
 
 /** .gitignore files from the root down to `dir` (a scan that starts below the root still honours them). */
@@ -116,7 +116,7 @@ async function walk(dir: string, root: string, layers: IgnoreLayer[], excludes: 
       if (!excludes.has(e.name) && !ignored(here, full, true)) subdirs.push(full);
     } else if (e.isFile() && languageOf(e.name) && !ignored(here, full, false)) {
       const st = statOrNull(full);
-      if (st) addFile(out, root, full, st.size, options, seen, false);
+      if (st) addFile(out, root, full, st, options, seen, false);
     }
   }
   for (const d of subdirs) await walk(d, root, here, excludes, options, out, seen);
