@@ -4,7 +4,8 @@
  * together are the whole run; `--concurrency` spreads the work over worker threads, same results.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
@@ -130,6 +131,24 @@ describe('check --cache', () => {
     assert.deepEqual(run.report, cold.report);
     assert.equal(run.code, cold.code);
     assert.match(run.stderr, /could not write the cache .*sub\/cache/);
+  });
+});
+
+describe('the TypeScript compiler code cache', () => {
+  it('is written under the user cache directory on the first run and gives the same report after', () => {
+    const home = mkdtempSync(join(tmpdir(), 'llmlint-xdg-'));
+    const run = () => execFileSync(process.execPath, [join(__dirname, '..', '..', 'server', 'out', 'cli.js'), 'check', SAMPLE, '--format', 'json'], { env: { ...process.env, XDG_CACHE_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const status = (f: () => string) => {
+      try {
+        return f();
+      } catch (err) {
+        return (err as { stdout: string }).stdout; // exit 1: the sample app has problems
+      }
+    };
+    const first = status(run);
+    const written = readdirSync(join(home, 'llmlint'));
+    assert.equal(written.filter((f) => /^typescript-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, written.join(', '));
+    assert.equal(status(run), first);
   });
 });
 

@@ -10,10 +10,15 @@ import sdks from '../../../pricing/sdks.json';
 import models from '../../../pricing/models.json';
 import { createEngine, type Engine } from '../core/analyze';
 import type { TimeBudget } from '../core/budget';
+import { setTypeScriptLoader } from '../core/languages/typescript';
+import { loadTypeScriptWithCodeCache } from './typescriptLoader';
 import type { Catalog } from '../core/catalog';
 import { Prices, type PriceTable } from '../core/pricing';
 
 export const PRICE_TABLE = models as unknown as PriceTable;
+
+// The engine requires the TypeScript compiler on the first TS file: through a V8 code cache.
+setTypeScriptLoader(loadTypeScriptWithCodeCache);
 
 /** No single file may take longer than this to analyse (core/budget.ts). */
 export const FILE_TIME_BUDGET: TimeBudget = { limitMs: 5000, now: () => performance.now() };

@@ -15,10 +15,19 @@ type CallExpr = Extract<Expr, { k: 'call' }>;
  * never pay for it. The build ships it as a separate file next to the bundles (scripts/build.mjs).
  */
 let typescript: typeof ts;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+let loader: () => typeof ts = () => require('typescript') as typeof ts;
+
+/**
+ * How the compiler is loaded, set once by the host before the first TS file (node/typescriptLoader.ts
+ * keeps a V8 code cache of it; the core does no IO itself).
+ */
+export function setTypeScriptLoader(load: () => typeof ts): void {
+  loader = load;
+}
 
 function loadTypeScript(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  typescript ??= require('typescript') as typeof ts;
+  typescript ??= loader();
 }
 
 /** Array methods whose callback runs once per element: a call inside runs N times. */
