@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { commands, languages, LanguageStatusSeverity, StatusBarAlignment, window, workspace, type ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../../server/src/core/format';
 import { CostPanel } from './panel/costPanel';
 
@@ -55,6 +55,7 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
     // Config and usage files, and the sources and templates whose edits on disk change estimates.
     synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.{json,yml,yaml,toml,py,ts,tsx,js,jsx,mjs,cjs,ipynb,prompty,prompt,txt,md,j2,jinja,hbs,mustache}') },
     outputChannel: output,
+    errorHandler: restartingErrorHandler(),
   };
   client = new LanguageClient('llmlint', 'llmlint', serverOptions, clientOptions);
 
@@ -149,6 +150,32 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms; the server starts in the background`);
   return { serverPid: () => lastServerPid, panelProjection: () => CostPanel.instance?.lastProjection ?? null, activationMs };
+}
+
+/** Restarts within this window count toward the limit (as in vscode-languageclient's default). */
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const MAX_RESTARTS = 4;
+
+/**
+ * A server that dies is restarted. The client's default handler shuts the connection down after
+ * three write errors, and writes to a dead server fail at once (EPIPE) when the user is typing, so
+ * a killed server was often not restarted at all. Errors here never stop the client; a server that
+ * keeps dying is given up on after MAX_RESTARTS in RESTART_WINDOW_MS, with a message.
+ */
+function restartingErrorHandler(): ErrorHandler {
+  const restarts: number[] = [];
+  return {
+    error: () => ({ action: ErrorAction.Continue, handled: true }),
+    closed: () => {
+      const now = Date.now();
+      while (restarts.length && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= MAX_RESTARTS) {
+        return { action: CloseAction.DoNotRestart, message: `The llmlint server stopped ${MAX_RESTARTS + 1} times in 3 minutes and will not be restarted: see the llmlint output for why, then run "llmlint: Restart Server".` };
+      }
+      restarts.push(now);
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {
