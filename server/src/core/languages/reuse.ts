@@ -116,14 +116,16 @@ export function relocate(fragment: Fragment, to: Placement): Pick<Fragment, 'sco
     const done = copies.get(value);
     if (done) return done;
     if (Array.isArray(value)) {
-      const out: unknown[] = [];
+      const out: unknown[] = new Array(value.length);
       copies.set(value, out);
-      for (const item of value) out.push(copy(item));
+      for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
       return out;
     }
     const out: Record<string, unknown> = {};
     copies.set(value, out);
-    for (const [key, v] of Object.entries(value)) out[key] = field(key, v);
+    // for…in over own plain-object keys: no entries array per object (this runs for every IR node).
+    const record = value as Record<string, unknown>;
+    for (const key in record) out[key] = field(key, record[key]);
     return out;
   };
   // The IR's positional fields, by name: spans and `at` are offsets; these name scopes; callId numbers calls.
