@@ -174,9 +174,16 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     return { root, abs, rel: relative(root, abs).split(sep).join('/') };
   }
 
+  /**
+   * One disk reader per root, kept between analyses: typing in a file that imports a prompt module
+   * must not stat and read that module again on every keystroke. Changes on disk clear it.
+   */
+  const diskSources = new Map<string, FsProjectSources>();
+
   /** Open documents win over the disk, so unsaved edits to prompts.py show at once. */
   function sourcesFor(root: string): ProjectSources {
-    const disk = new FsProjectSources(root);
+    let disk = diskSources.get(root);
+    if (!disk) diskSources.set(root, (disk = new FsProjectSources(root)));
     const open = (s: SourceText | null): SourceText | null => {
       if (!s) return null;
       const doc = documents.get(pathToFileURL(`${root}/${s.path}`).toString());
@@ -345,6 +352,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    for (const disk of diskSources.values()) disk.forgetReads();
     const settingsChanged = changes.some((c) => /(^|\/)(llmlint\.config\.json|llmlint\.usage\.yml|pyproject\.toml|package\.json)$/.test(c.uri));
     if (settingsChanged) {
       // Read configs and volumes afresh, re-analyse what is open, refresh the projection.

@@ -5,10 +5,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ProjectSources, SourceText } from '../core/project';
+import { DEFAULT_MAX_FILE_BYTES } from './discover';
 import { decodeSource } from './source';
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const MAX_BYTES = 1024 * 1024;
 
 export class FsProjectSources implements ProjectSources {
   private readonly cache = new Map<string, string | null>();
@@ -72,7 +72,7 @@ export class FsProjectSources implements ProjectSources {
     let text: string | null = null;
     try {
       const st = statSync(path);
-      if (st.isFile() && st.size <= MAX_BYTES) {
+      if (st.isFile() && st.size <= DEFAULT_MAX_FILE_BYTES) {
         const decoded = decodeSource(readFileSync(path));
         text = decoded.ok ? decoded.text : null;
       }
@@ -81,6 +81,11 @@ export class FsProjectSources implements ProjectSources {
     }
     this.cache.set(path, text);
     return text;
+  }
+
+  /** Files changed on disk (or appeared, or went): read them again when next asked. */
+  forgetReads(): void {
+    this.cache.clear();
   }
 
   private abs(p: string): string {
