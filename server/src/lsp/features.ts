@@ -46,7 +46,7 @@ export class Positions {
   }
 }
 
-export function toDiagnostics(result: FileResult, pos = new Positions(result)): LspDiagnostic[] {
+export function toDiagnostics(result: FileResult, pos: Positions): LspDiagnostic[] {
   return result.diagnostics.map((d) => ({
     range: pos.range(squiggleSpan(result, d)),
     severity: SEVERITY[d.severity],
@@ -69,7 +69,7 @@ function squiggleSpan(result: FileResult, d: Diagnostic): { start: number; end: 
 }
 
 /** `≈ $0.0061/call` after each call. */
-export function inlayHints(result: FileResult, mode: HintMode, monthly: Map<string, SiteProjection> = new Map(), pos = new Positions(result)): InlayHint[] {
+export function inlayHints(result: FileResult, mode: HintMode, monthly: Map<string, SiteProjection>, pos: Positions): InlayHint[] {
   if (mode === 'off') return [];
   return result.callSites.map((s) => {
     const range = pos.range(s.span);
@@ -89,7 +89,7 @@ function tokensLine(s: CallSite): string {
 }
 
 /** `gpt-4o · ≈1.2k in / ≤500 out · $0.0061/call · $183/mo` (or `depends on usage`) above each call. */
-export function codeLenses(result: FileResult, monthly: Map<string, SiteProjection> = new Map(), pos = new Positions(result)): CodeLens[] {
+export function codeLenses(result: FileResult, monthly: Map<string, SiteProjection>, pos: Positions): CodeLens[] {
   return result.callSites.map((s) => {
     const e = s.estimate;
     const cost = e.costPerCallUsd.expected === null ? 'unpriced: cost unknown' : `${formatUsd(e.costPerCallUsd.expected)}/call`;
@@ -101,7 +101,7 @@ export function codeLenses(result: FileResult, monthly: Map<string, SiteProjecti
 }
 
 /** The breakdown of one call's estimate, with its assumptions and a cheaper model of the same provider. */
-export function hover(result: FileResult, offset: number, prices: Prices, pos = new Positions(result)): Hover | null {
+export function hover(result: FileResult, offset: number, prices: Prices, pos: Positions): Hover | null {
   const site = result.callSites.filter((s) => s.span.start <= offset && offset <= s.span.end).sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
   if (!site) return null;
   const e = site.estimate;
@@ -135,7 +135,7 @@ function cheaperAlternative(site: CallSite, prices: Prices): string | null {
 }
 
 /** Quick fixes for the diagnostics in range, "suppress for this line", "explain rule"; and source.fixAll. */
-export function codeActions(result: FileResult, uri: string, range: Range, only: string[] | undefined, pos = new Positions(result)): CodeAction[] {
+export function codeActions(result: FileResult, uri: string, range: Range, only: string[] | undefined, pos: Positions): CodeAction[] {
   const start = pos.offset(range.start.line, range.start.character);
   const end = pos.offset(range.end.line, range.end.character);
   const actions: CodeAction[] = [];

@@ -246,9 +246,10 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   function analyseWorkspaceFile(where: Location, text: string, e: Engine, cache?: DocumentCache): Analysis {
     const result = analyzeFile({ path: where.rel, text }, e, settingsAt(where), { sources: sourcesFor(where.root), cache, budget: FILE_TIME_BUDGET });
     const monthly = projectResults([result], usageFor(where.root), e.prices).sites;
+    const pos = new Positions(result);
     graph.update(where.rel, result.dependencies ?? []);
-    workspaceSites.set(where.rel, projected(result, monthly));
-    return { result, monthly };
+    workspaceSites.set(where.rel, projected(result, monthly, pos));
+    return { result, monthly, pos };
   }
 
   async function validate(doc: TextDocument): Promise<void> {
@@ -264,9 +265,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
       ? tooLarge(where, where?.rel ?? cellPath(doc), text)
       : where
         ? analyseWorkspaceFile(where, text, e, cache)
-        : { result: analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, { cache, budget: FILE_TIME_BUDGET }), monthly: new Map<string, SiteProjection>() };
+        : cellAnalysis(analyzeFile({ path: cellPath(doc), text }, e, DEFAULT_SETTINGS, { cache, budget: FILE_TIME_BUDGET }));
     const { result } = analysis;
-    const diagnostics = toDiagnostics(result);
+    const diagnostics = toDiagnostics(result, analysis.pos);
     const analysisMs = performance.now() - started;
     results.set(doc.uri, { version: doc.version, ...analysis });
     for (const err of result.errors) connection.console.warn(maskSecrets(`${err.file}: ${err.message}`));
@@ -280,7 +281,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     if (where) forget(where); // what it held before it grew stays out of the projection
     const mb = (Buffer.byteLength(text) / 1024 / 1024).toFixed(1);
     const message = `too large to analyse (${mb} MiB; the limit is ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB, as for the CLI's --max-file-size)`;
-    return { result: { file, language: languageOf(file), callSites: [], diagnostics: [], errors: [{ file, message }], warnings: [], text }, monthly: new Map() };
+    const result: FileResult = { file, language: languageOf(file), callSites: [], diagnostics: [], errors: [{ file, message }], warnings: [], text };
+    return { result, monthly: new Map(), pos: new Positions(result) };
   }
 
   function parseCacheFor(uri: string): DocumentCache {
@@ -386,24 +388,24 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
 
   connection.languages.inlayHint.on(async (params) => {
     const analysis = await analysisFor(params.textDocument.uri);
-    return analysis ? inlayHints(analysis.result, (await editor(params.textDocument.uri)).inlayHints, analysis.monthly) : [];
+    return analysis ? inlayHints(analysis.result, (await editor(params.textDocument.uri)).inlayHints, analysis.monthly, analysis.pos) : [];
   });
 
   connection.onCodeLens(async (params) => {
     const analysis = await analysisFor(params.textDocument.uri);
-    return analysis && (await editor(params.textDocument.uri)).codeLens ? codeLenses(analysis.result, analysis.monthly) : [];
+    return analysis && (await editor(params.textDocument.uri)).codeLens ? codeLenses(analysis.result, analysis.monthly, analysis.pos) : [];
   });
 
   connection.onHover(async (params) => {
-    const result = (await analysisFor(params.textDocument.uri))?.result;
-    if (!result || !engine) return null;
-    const pos = new Positions(result);
+    const analysis = await analysisFor(params.textDocument.uri);
+    if (!analysis || !engine) return null;
+    const { result, pos } = analysis;
     return hover(result, pos.offset(params.position.line, params.position.character), (await engine).prices, pos);
   });
 
   connection.onCodeAction(async (params) => {
-    const result = (await analysisFor(params.textDocument.uri))?.result;
-    return result ? codeActions(result, params.textDocument.uri, params.range, params.context.only) : [];
+    const analysis = await analysisFor(params.textDocument.uri);
+    return analysis ? codeActions(analysis.result, params.textDocument.uri, params.range, params.context.only, analysis.pos) : [];
   });
 
   connection.onRequest('llmlint/ruleDocs', (rule: string) => {
@@ -460,6 +462,8 @@ interface Location {
 interface Analysis {
   result: FileResult;
   monthly: Map<string, SiteProjection>;
+  /** Line/column conversion for this result, built once per analysis for every feature that asks. */
+  pos: Positions;
 }
 
 export interface ProjectedSite {
@@ -532,8 +536,12 @@ function totals(sites: ProjectedSite[]): Pick<ProjectionResult, 'monthlyCostUsd'
   return { monthlyCostUsd: counted ? total / 1e9 : null, byModel: usd(byModel), byFeature: usd(byFeature), byFile: usd(byFile), withoutUsage: sites.filter((s) => s.callsPerMonth === null).map((s) => s.id) };
 }
 
-function projected(result: FileResult, monthly: Map<string, SiteProjection>): ProjectedSite[] {
-  const pos = new Positions(result);
+/** A notebook cell or another file outside the workspace: no projection. */
+function cellAnalysis(result: FileResult): Analysis {
+  return { result, monthly: new Map(), pos: new Positions(result) };
+}
+
+function projected(result: FileResult, monthly: Map<string, SiteProjection>, pos: Positions): ProjectedSite[] {
   return result.callSites.map((s) => project(s, pos.range(s.span).start.line + 1, monthly.get(s.id)));
 }
 
