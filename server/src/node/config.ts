@@ -23,7 +23,8 @@ export class ConfigError extends Error {
 }
 
 export class ConfigResolver {
-  private readonly byDir = new Map<string, ResolvedConfig>();
+  /** Per directory, the config that governs it, or why it cannot be read (until the resolver is replaced). */
+  private readonly byDir = new Map<string, ResolvedConfig | ConfigError>();
 
   constructor(private readonly explicit: string | null = null) {}
 
@@ -34,10 +35,17 @@ export class ConfigResolver {
 
   private forDir(dir: string): ResolvedConfig {
     const cached = this.byDir.get(dir);
+    if (cached instanceof ConfigError) throw cached;
     if (cached) return cached;
-    const found = this.explicit ? this.load(this.explicit) : this.findUp(dir);
-    this.byDir.set(dir, found);
-    return found;
+    try {
+      const found = this.explicit ? this.load(this.explicit) : this.findUp(dir);
+      this.byDir.set(dir, found);
+      return found;
+    } catch (err) {
+      // A broken config is read once, not again for every file and every keystroke below it.
+      if (err instanceof ConfigError) this.byDir.set(dir, err);
+      throw err;
+    }
   }
 
   private findUp(dir: string): ResolvedConfig {
