@@ -2,6 +2,7 @@
  * Call-site extraction: matches every call in the FileIR against the SDK catalogue and reads
  * what cost and reliability depend on — model, output bound, prompt, retries, timeout, loops.
  */
+import { lastName } from './ir';
 import { Deadline } from './budget';
 import type { Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
 import type { CallInfo, Expr, FileIR, Loop } from './ir';
@@ -587,7 +588,7 @@ class Extractor {
     const x = d.expr;
     if (x.k === 'binop' && x.op === '|') return this.chainTemplate(x.left, d.scope, depth + 1);
     if (x.k !== 'call') return null;
-    const name = x.callee.k === 'attr' ? x.callee.name : x.callee.k === 'name' ? x.callee.name : '';
+    const name = lastName(x.callee);
     const first = x.args.find((a) => !a.name && !a.spread)?.value;
     if (name === 'pipe' && x.callee.k === 'attr') return this.chainTemplate(x.callee.object, d.scope, depth + 1);
     if (name === 'from' && first) {
@@ -804,11 +805,6 @@ function calleeNames(e: Expr): string[] {
   }
 }
 
-function lastName(e: Expr): string {
-  if (e.k === 'name') return e.name;
-  if (e.k === 'attr') return e.name;
-  return '';
-}
 
 /** `init_chat_model`'s provider names. */
 const LANGCHAIN_PROVIDERS: Record<string, Provider> = {

@@ -142,6 +142,11 @@ export function exprText(text: string, e: { span: Span }): string {
   return text.slice(e.span.start, e.span.end);
 }
 
+/** The name a callee ends in: `b` for `a.b` and for `b`; '' for anything else. */
+export function lastName(e: Expr): string {
+  return e.k === 'attr' || e.k === 'name' ? e.name : '';
+}
+
 /** Flattens `a.b.c` into ['a','b','c']; returns null when the chain has a non-name root. */
 export function dottedName(e: Expr): string[] | null {
   if (e.k === 'name') return [e.name];

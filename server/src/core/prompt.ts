@@ -3,6 +3,7 @@
  * it does not (`{document}`, `${user}`, an unresolvable variable). Holes are sized later by the
  * estimator from settings, and every hole shows up in the estimate's assumptions.
  */
+import { lastName } from './ir';
 import type { Expr } from './ir';
 import type { Located, Resolver } from './resolve';
 import type { PromptPart, PromptSegment } from './types';
@@ -64,7 +65,7 @@ export class PromptReader {
 
   private callText(e: Extract<Expr, { k: 'call' }>, scope: number, depth: number): PromptSegment[] {
     const callee = e.callee;
-    const method = callee.k === 'attr' ? callee.name : callee.k === 'name' ? callee.name : '';
+    const method = lastName(callee);
     const first = e.args.find((a) => !a.name && !a.spread);
     if ((method === 'dedent' || method === 'cleandoc') && first) return dedent(this.text(first.value, scope, depth + 1));
     if (callee.k === 'attr' && ['strip', 'trim', 'lstrip', 'rstrip', 'trimStart', 'trimEnd'].includes(method)) {
@@ -103,7 +104,7 @@ export class PromptReader {
    */
   private fileRead(call: Extract<Expr, { k: 'call' }>, scope: number): PromptSegment[] | null {
     const callee = call.callee;
-    const method = callee.k === 'attr' ? callee.name : callee.k === 'name' ? callee.name : '';
+    const method = lastName(callee);
     let pathExpr: Expr | undefined;
     if ((method === 'read_text' || method === 'read') && callee.k === 'attr') {
       const target = this.r.deref(callee.object, scope);
@@ -137,7 +138,7 @@ export class PromptReader {
   private jinjaRender(receiver: Expr, scope: number, depth: number): PromptSegment[] | null {
     const t = this.r.deref(receiver, scope);
     if (t.expr.k !== 'call') return null;
-    const name = t.expr.callee.k === 'attr' ? t.expr.callee.name : t.expr.callee.k === 'name' ? t.expr.callee.name : '';
+    const name = lastName(t.expr.callee);
     const first = t.expr.args.find((a) => !a.name && !a.spread)?.value;
     if (name === 'Template' && first) return this.templateText(first, t.scope, depth);
     if (name !== 'get_template' || !first || t.expr.callee.k !== 'attr') return null;
@@ -183,7 +184,7 @@ export class PromptReader {
         break;
       }
       case 'call': {
-        const name = e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : '';
+        const name = lastName(e.callee);
         const args = e.args.filter((a) => !a.name && !a.spread).map((a) => a.value);
         if (['Path', 'PurePath', 'abspath', 'realpath', 'normpath', 'str', 'String', 'fspath'].includes(name) && args[0]) return this.pathOf(args[0], scope, depth + 1);
         if (['resolve', 'absolute'].includes(name) && e.callee.k === 'attr' && !args.length) return this.pathOf(e.callee.object, scope, depth + 1);
@@ -260,7 +261,7 @@ export class PromptReader {
       if (role) return [{ role: normaliseRole(role), segments: this.text(expr.items[1], s, depth + 1) }];
     }
     if (expr.k === 'call') {
-      const name = expr.callee.k === 'attr' ? expr.callee.name : expr.callee.k === 'name' ? expr.callee.name : '';
+      const name = lastName(expr.callee);
       const role = ROLE_CLASSES[name];
       if (role) {
         const content = expr.args.find((a) => a.name === 'content' || a.name === 'template') ?? expr.args.find((a) => !a.name && !a.spread);

@@ -1,3 +1,4 @@
+import { lastName } from '../ir';
 import type { CallInfo, Expr, Loop } from '../ir';
 import type { Located } from '../resolve';
 import type { CallSite } from '../types';
@@ -130,9 +131,6 @@ function perItemLoops(call: CallInfo, ctx: RuleContext): Loop[] {
   return loops;
 }
 
-function lastName(e: Expr): string {
-  return e.k === 'attr' || e.k === 'name' ? e.name : '';
-}
 
 function report(site: CallSite, ctx: RuleContext, span: CallSite['span'], where: string, single: string | null, param: string): void {
   const max = MAX_INPUTS[site.modelProvider];

@@ -1,3 +1,4 @@
+import { lastName } from '../ir';
 import type { CallSite } from '../types';
 import { receiverCall, settingsHidden, siteArg } from './support/call-args';
 import type { RuleContext, RuleDefinition } from './types';
@@ -100,7 +101,7 @@ function directModel(site: CallSite, ctx: RuleContext): boolean {
   if (callee.k !== 'attr') return false;
   const receiver = ctx.resolver.deref(callee.object, site.info.scope).expr;
   if (receiver.k !== 'call') return false;
-  const ctor = receiver.callee.k === 'attr' ? receiver.callee.name : receiver.callee.k === 'name' ? receiver.callee.name : '';
+  const ctor = lastName(receiver.callee);
   return /^(\w*Chat\w*|init_chat_model|initChatModel|OpenAI|OllamaLLM)$/.test(ctor) && !/Prompt|Template/.test(ctor);
 }
 

@@ -1,6 +1,7 @@
+import { lastName } from '../ir';
 import type { Arg, Expr } from '../ir';
 import type { CallSite } from '../types';
-import { attemptBounded, capitalise, failureRegions, handRetryLoop, importedName, lastName, libraryOf, loopLabel, stripCode, visibleEntries, waitKind } from './support/retry';
+import { attemptBounded, capitalise, failureRegions, handRetryLoop, importedName, libraryOf, loopLabel, stripCode, visibleEntries, waitKind } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 interface Problem {

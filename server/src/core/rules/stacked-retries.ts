@@ -1,6 +1,7 @@
+import { lastName } from '../ir';
 import type { Arg, Expr } from '../ir';
 import type { CallSite } from '../types';
-import { catchesApiErrors, exceptionNames, handRetryLoop, importedName, lastName, libraryOf, loopLabel, providerName, visibleEntries } from './support/retry';
+import { catchesApiErrors, exceptionNames, handRetryLoop, importedName, libraryOf, loopLabel, providerName, visibleEntries } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 /** What wraps the call, and how many attempts it makes (`'forever'` with no limit, null when unknown). */

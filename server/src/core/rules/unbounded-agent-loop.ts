@@ -1,7 +1,8 @@
+import { lastName } from '../ir';
 import { formatUsd } from '../format';
 import type { Loop, Span } from '../ir';
 import type { CallSite } from '../types';
-import { handlerRegions, lastName, loopLabel } from './support/retry';
+import { handlerRegions, loopLabel } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 /** Calls that end the process: an exit as good as a `break`. */

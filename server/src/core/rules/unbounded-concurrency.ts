@@ -1,3 +1,4 @@
+import { lastName } from '../ir';
 import type { CallInfo, Expr, Loop } from '../ir';
 import type { CallSite } from '../types';
 import { callTargets, functionNamed, reachingFunctions, within } from './support/call-graph';
@@ -315,6 +316,3 @@ function infoOf(ctx: RuleContext, e: CallExpr): CallInfo | undefined {
   return ctx.ir.calls.find((c) => c.expr.callId === e.callId);
 }
 
-function lastName(e: Expr): string {
-  return e.k === 'attr' || e.k === 'name' ? e.name : '';
-}

@@ -1,5 +1,6 @@
+import { lastName } from '../ir';
 import type { CallSite } from '../types';
-import { catchesApiErrors, lastName, providerName } from './support/retry';
+import { catchesApiErrors, providerName } from './support/retry';
 import type { RuleContext, RuleDefinition } from './types';
 
 /** Local servers have no rate limits. */

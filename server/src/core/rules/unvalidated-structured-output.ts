@@ -1,3 +1,4 @@
+import { lastName } from '../ir';
 import type { Expr } from '../ir';
 import type { CallSite } from '../types';
 import type { RuleContext, RuleDefinition } from './types';
@@ -134,7 +135,7 @@ function sourceSite(e: Expr, scope: number, ctx: RuleContext, depth: number, dec
 /** `Model.model_validate(…)`, `Schema.parse(…)`, `Model(**…)` — but not another JSON parse. */
 function isValidator(c: CallExpr, ctx: RuleContext): boolean {
   const callee = c.callee;
-  const last = callee.k === 'attr' ? callee.name : callee.k === 'name' ? callee.name : '';
+  const last = lastName(callee);
   if (ctx.resolver.textOf(callee) === 'JSON.parse') return false;
   if (VALIDATORS.test(last)) return true;
   return /^[A-Z]/.test(last) && c.args.some((a) => a.spread === 'dict');

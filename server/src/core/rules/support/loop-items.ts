@@ -3,6 +3,7 @@
  * the parameters of a `map` callback), whether an expression depends on them, and whether it is
  * one item or a batch of items (`docs[i:i+100]`, `for batch in batched(docs, 100)`).
  */
+import { lastName } from '../../ir';
 import type { Expr, FileIR, Loop, Span } from '../../ir';
 import type { Resolver } from '../../resolve';
 
@@ -113,7 +114,7 @@ export class ItemScope {
         return this.varies(e) ? 'item' : 'unknown';
       }
       case 'call': {
-        const name = e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : '';
+        const name = lastName(e.callee);
         if (/^(slice|splice|islice|take|batched|chunked)$/.test(name)) return 'batch';
         return STRING_FUNCTIONS.test(name) ? 'item' : 'unknown';
       }
@@ -137,7 +138,7 @@ function isPlural(name: string): boolean {
  */
 function isBatchingCall(e: Expr): boolean {
   if (e.k !== 'call') return false;
-  const name = e.callee.k === 'attr' ? e.callee.name : e.callee.k === 'name' ? e.callee.name : '';
+  const name = lastName(e.callee);
   if (/batch/i.test(name)) return true;
   const first = e.args[0]?.value;
   const source = first?.k === 'name' ? first.name : first?.k === 'attr' ? first.name : '';

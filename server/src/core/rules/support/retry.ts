@@ -2,7 +2,7 @@
  * Retry facts shared by the reliability rules: hand-written retry loops (their attempt bound and
  * wait), retry libraries, exception names in handlers, and small name helpers.
  */
-import { dottedName, type CallInfo, type Expr, type Loop, type Span, type TryContext } from '../../ir';
+import { dottedName, type CallInfo, type Expr, type Loop, type Span, type TryContext, lastName } from '../../ir';
 import type { CallSite } from '../../types';
 import type { RuleContext } from '../types';
 
@@ -162,11 +162,6 @@ export function importedName(e: Expr, scope: number, ctx: RuleContext): string {
   return sym && !sym.unbound ? sym.parts[sym.parts.length - 1].name : lastName(e);
 }
 
-export function lastName(e: Expr): string {
-  if (e.k === 'name') return e.name;
-  if (e.k === 'attr') return e.name;
-  return '';
-}
 
 function rootName(e: Expr): string {
   if (e.k === 'name') return e.name;
