@@ -20,3 +20,8 @@ export function formatTokens(n: number | null): string {
   if (n >= 1000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`;
   return String(n);
 }
+
+/** `16384` → `16,384`: exact limits read better with separators than `16k`. */
+export function formatNumber(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

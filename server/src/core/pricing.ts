@@ -51,6 +51,11 @@ const PROVIDER_PREFIX: Partial<Record<Provider, string[]>> = {
 /** First-party entries win over cloud resellers when a canonical name maps to several keys. */
 const PLATFORM_RANK: Record<string, number> = { openai: 0, anthropic: 0, google: 1, mistral: 1, cohere: 1, 'azure-openai': 3, bedrock: 4 };
 
+/** What one call costs at list price, in USD: input and output tokens times the model's $/1M-token prices. */
+export function listCostUsd(p: ModelPrice, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * p.inputPerMTok + outputTokens * (p.outputPerMTok ?? 0)) / 1e6;
+}
+
 export class Prices {
   private canonicalIndex: Map<string, string> | null = null;
 

@@ -12,7 +12,7 @@ import { formatTokens, formatUsd } from '../core/format';
 import { LineIndex, locate } from '../core/position';
 import type { Prices } from '../core/pricing';
 import type { SiteProjection } from '../core/projection';
-import { canonicalName, stripDate } from '../core/pricing';
+import { canonicalName, listCostUsd, stripDate } from '../core/pricing';
 import { cheaperTier } from '../core/tiers';
 import { editsWithoutSecrets, maskSecrets } from '../core/secrets';
 import type { CallSite, Diagnostic, FileResult, Severity, TextEdit } from '../core/types';
@@ -128,7 +128,7 @@ function cheaperAlternative(site: CallSite, prices: Prices): string | null {
   const cheaper = cheaperTier(stripDate(canonicalName(e.model)));
   const alt = cheaper ? prices.lookup(cheaper, site.modelProvider) : null;
   if (!cheaper || !alt) return null;
-  const cost = (e.inputTokens.expected * alt.price.inputPerMTok + e.outputTokens.expected * (alt.price.outputPerMTok ?? 0)) / 1e6;
+  const cost = listCostUsd(alt.price, e.inputTokens.expected, e.outputTokens.expected);
   const saving = 1 - cost / e.costPerCallUsd.expected;
   if (saving <= 0) return null;
   return `Cheaper in the same family: \`${cheaper}\` ≈ ${formatUsd(cost)}/call (${Math.round(saving * 100)}% less).`;

@@ -1,10 +1,11 @@
+import { siteArg } from './support/call-args';
 import { lastName } from '../ir';
 import type { CallInfo, Expr, Loop } from '../ir';
 import type { Located } from '../resolve';
 import type { CallSite } from '../types';
 import { callersOf, functionNamed } from './support/call-graph';
 import { BATCHY, describeLoop, ItemScope } from './support/loop-items';
-import { formatNumber } from './output-bound-exceeds-model';
+import { formatNumber } from '../format';
 import type { RuleContext, RuleDefinition } from './types';
 
 /** Where embedding APIs take their text: the list parameter first, a positional text last. */
@@ -69,7 +70,7 @@ type Input = Located & { param: string };
 
 function inputOf(site: CallSite, ctx: RuleContext): Input | null {
   for (const param of INPUT_PARAMS) {
-    const loc = ctx.resolver.argAt(site.info.expr, site.info.scope, param, ctx.language === 'typescript');
+    const loc = siteArg(site, ctx, param);
     if (loc) return { ...loc, param };
   }
   return null;

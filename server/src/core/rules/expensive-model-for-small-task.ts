@@ -1,6 +1,6 @@
 import { replaceModelLiteral } from '../fixes';
 import { formatUsd } from '../format';
-import { canonicalName, stripDate, type ModelPrice } from '../pricing';
+import { canonicalName, listCostUsd, stripDate } from '../pricing';
 import { cheaperTier } from '../tiers';
 import type { RuleDefinition } from './types';
 
@@ -53,8 +53,8 @@ export const expensiveModelForSmallTask: RuleDefinition = {
     if (!cheaper || !target || target.price.provider !== current.provider) return;
     const input = site.estimate.inputTokens.expected;
     const output = site.estimate.outputTokens.expected;
-    const now = cost(current, input, output);
-    const then = cost(target.price, input, output);
+    const now = listCostUsd(current, input, output);
+    const then = listCostUsd(target.price, input, output);
     if (then >= now) return;
     const name = site.model.value ?? site.model.default ?? undated;
     const edit = replaceModelLiteral(ctx.text, site.info.expr, ctx.language, site.model.value, cheaper);
@@ -69,8 +69,4 @@ export const expensiveModelForSmallTask: RuleDefinition = {
     });
   },
 };
-
-function cost(p: ModelPrice, input: number, output: number): number {
-  return (input * p.inputPerMTok + output * (p.outputPerMTok ?? 0)) / 1e6;
-}
 

@@ -1,3 +1,4 @@
+import { siteArg } from './support/call-args';
 import { formatTokens, formatUsd } from '../format';
 import type { CallSite } from '../types';
 import type { RuleContext, RuleDefinition } from './types';
@@ -53,9 +54,8 @@ export const multipliedCompletions: RuleDefinition = {
 
 /** `site.n` with the parameter that set it; `best_of` bills more candidates than `n` returns, so the larger wins. */
 function multiplier(site: CallSite, ctx: RuleContext): { name: string; count: number } {
-  const objectArgs = ctx.language === 'typescript';
   const literal = (path: string) => {
-    const loc = ctx.resolver.argAt(site.info.expr, site.info.scope, path, objectArgs);
+    const loc = siteArg(site, ctx, path);
     return loc ? ctx.resolver.numberValue(loc.expr, loc.scope).value : null;
   };
   const bestOf = literal('best_of');

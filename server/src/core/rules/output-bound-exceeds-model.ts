@@ -1,3 +1,5 @@
+import { formatNumber } from '../format';
+import { siteArg } from './support/call-args';
 import { formatTokens } from '../format';
 import type { RuleDefinition } from './types';
 
@@ -44,7 +46,7 @@ export const outputBoundExceedsModel: RuleDefinition = {
     const param = bound.param.slice(bound.param.lastIndexOf('.') + 1);
     const outcome = REJECTS.has(model.provider) || REJECTS.has(site.modelProvider) ? 'the API rejects the request' : 'the API rejects the request or caps the answer';
     // The fix edits the number only where it is written in this call, not a shared constant.
-    const loc = site.boundFromReceiver ? null : ctx.resolver.argAt(site.info.expr, site.info.scope, bound.param, ctx.language === 'typescript');
+    const loc = site.boundFromReceiver ? null : siteArg(site, ctx, bound.param);
     const literal = loc && loc.expr.k === 'num' && loc.expr.span.start >= site.span.start && loc.expr.span.end <= site.span.end ? loc.expr : null;
     const via = loc && loc.expr.k !== 'num' ? ` (\`${ctx.resolver.textOf(loc.expr)}\`)` : '';
     ctx.report({
@@ -57,7 +59,3 @@ export const outputBoundExceedsModel: RuleDefinition = {
   },
 };
 
-/** `16384` → `16,384`: exact limits read better with separators than `16k`. */
-export function formatNumber(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}

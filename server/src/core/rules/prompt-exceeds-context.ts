@@ -1,4 +1,4 @@
-import { formatNumber } from './output-bound-exceeds-model';
+import { formatNumber } from '../format';
 import type { CallSite } from '../types';
 import type { RuleDefinition } from './types';
 

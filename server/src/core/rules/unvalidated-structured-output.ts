@@ -1,3 +1,4 @@
+import { siteArg } from './support/call-args';
 import { lastName } from '../ir';
 import type { Expr } from '../ir';
 import type { CallSite } from '../types';
@@ -71,8 +72,7 @@ export const unvalidatedStructuredOutput: RuleDefinition = {
 
 /** Tool and function calls return arguments shaped by the tool's JSON schema: structured output of another kind. */
 function usesTools(site: CallSite, ctx: RuleContext): boolean {
-  const objectArgs = ctx.language === 'typescript';
-  return ['tools', 'functions', 'tool_choice', 'toolChoice', 'toolConfig'].some((p) => ctx.resolver.argAt(site.info.expr, site.info.scope, p, objectArgs));
+  return ['tools', 'functions', 'tool_choice', 'toolChoice', 'toolConfig'].some((p) => siteArg(site, ctx, p));
 }
 
 function isParser(call: CallExpr, scope: number, ctx: RuleContext): boolean {
