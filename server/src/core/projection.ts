@@ -45,7 +45,10 @@ export function projectResults(results: FileResult[], usage: UsageModel, prices:
     const index = new LineIndex(result.text);
     for (const site of result.callSites) sites.set(site.id, projectSite(site, index.position(site.span.start).line, inline, usage, prices));
   }
-  const totals = totalsOf(results.flatMap((r) => r.callSites), sites);
+  const totals = totalsOf(results.flatMap((r) => r.callSites).map((site) => {
+    const p = sites.get(site.id);
+    return { id: site.id, file: site.file, model: site.estimate.model, feature: p?.feature ?? null, costPerCallUsd: site.estimate.costPerCallUsd, callsPerMonth: p?.callsPerMonth?.value ?? null, monthlyCostUsd: p?.monthlyCostUsd ?? null, monthlyWorstCaseUsd: p?.monthlyWorstCaseUsd ?? null };
+  }));
   if (totals.monthlyCostUsd !== null && Object.keys(usage.profiles).length) {
     const profiles = { expected: 1, ...usage.profiles };
     totals.byProfile = Object.fromEntries(Object.entries(profiles).sort((a, b) => a[1] - b[1]).map(([k, f]) => [k, Math.round(totals.monthlyCostUsd! * f * 1e9) / 1e9]));
@@ -91,28 +94,41 @@ function projectSite(site: CallSite, line: number, inline: ReturnType<typeof inl
   return { callsPerMonth: { value: callsPerMonth, source }, monthlyCostUsd: monthlyNano / 1e9, monthlyWorstCaseUsd, feature, assumptions };
 }
 
-function totalsOf(sites: CallSite[], projections: Map<string, SiteProjection>): ProjectionTotals {
+/** One call site as the totals see it: the CLI's projected call sites and the server's summaries both give this. */
+export interface TotalsRow {
+  id: string;
+  file: string;
+  model: string | null;
+  feature: string | null;
+  costPerCallUsd: { expected: number | null };
+  /** null: no volume known (listed in `withoutUsage`). */
+  callsPerMonth: number | null;
+  monthlyCostUsd: number | null;
+  monthlyWorstCaseUsd: number | null;
+}
+
+/** Totals by model, feature and file, in integer nano-dollars while summing. */
+export function totalsOf(rows: TotalsRow[]): ProjectionTotals {
   const nano = { total: 0, byModel: new Map<string, number>(), byFeature: new Map<string, number>(), byFile: new Map<string, number>() };
   const unknown: string[] = [];
   const withoutUsage: string[] = [];
   let counted = 0;
   let worstNano: number | null = 0;
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
-  for (const site of sites) {
-    const p = projections.get(site.id);
-    if (site.estimate.costPerCallUsd.expected === null) unknown.push(site.id);
-    if (!p?.callsPerMonth) {
-      withoutUsage.push(site.id);
+  for (const row of rows) {
+    if (row.costPerCallUsd.expected === null) unknown.push(row.id);
+    if (row.callsPerMonth === null) {
+      withoutUsage.push(row.id);
       continue;
     }
-    if (p.monthlyCostUsd === null) continue;
-    const n = Math.round(p.monthlyCostUsd * 1e9);
-    worstNano = worstNano === null || p.monthlyWorstCaseUsd === null ? null : worstNano + Math.round(p.monthlyWorstCaseUsd * 1e9);
+    if (row.monthlyCostUsd === null) continue;
+    const n = Math.round(row.monthlyCostUsd * 1e9);
+    worstNano = worstNano === null || row.monthlyWorstCaseUsd === null ? null : worstNano + Math.round(row.monthlyWorstCaseUsd * 1e9);
     counted++;
     nano.total += n;
-    add(nano.byModel, site.estimate.model ?? 'unknown', n);
-    add(nano.byFeature, p.feature ?? '(no feature)', n);
-    add(nano.byFile, site.file, n);
+    add(nano.byModel, row.model ?? 'unknown', n);
+    add(nano.byFeature, row.feature ?? '(no feature)', n);
+    add(nano.byFile, row.file, n);
   }
   const usd = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1e9]));
   return {

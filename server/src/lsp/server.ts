@@ -16,7 +16,7 @@ import { analyzeFile, languageOf, type Engine } from '../core/analyze';
 import { DocumentCache } from '../core/languages/reuse';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
-import { projectResults, type SiteProjection } from '../core/projection';
+import { projectResults, totalsOf, type SiteProjection } from '../core/projection';
 import { swapCost } from '../core/whatif';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
@@ -418,7 +418,8 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const e = engine ? await engine : null;
     const callSites = [...workspaceSites.values()].flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     // Model names, ids and assumptions come from source text: a key written there never leaves masked.
-    return maskDeep({ scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: callSites.filter((c) => c.costPerCallUsd.expected === null).map((c) => c.id), ...totals(callSites) });
+    const { monthlyCostUsd, byModel, byFeature, byFile, unknown, withoutUsage } = totalsOf(callSites);
+    return maskDeep({ scanning: scanning !== null, pricingAsOf: e?.prices.asOf ?? null, callSites, unknownPrice: unknown, monthlyCostUsd, byModel, byFeature, byFile, withoutUsage });
   });
 
   /** What-if: the monthly cost of the call sites on model `from` (in a feature), repriced on `to`. */
@@ -516,25 +517,6 @@ export interface WhatIfResult {
 }
 
 /** Sums monthly costs in integer nano-dollars (never float drift in a total). */
-function totals(sites: ProjectedSite[]): Pick<ProjectionResult, 'monthlyCostUsd' | 'byModel' | 'byFeature' | 'byFile' | 'withoutUsage'> {
-  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
-  const byModel = new Map<string, number>();
-  const byFeature = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  let total = 0;
-  let counted = 0;
-  for (const s of sites) {
-    if (s.monthlyCostUsd === null) continue;
-    const n = Math.round(s.monthlyCostUsd * 1e9);
-    counted++;
-    total += n;
-    add(byModel, s.model ?? 'unknown', n);
-    add(byFeature, s.feature ?? '(no feature)', n);
-    add(byFile, s.file, n);
-  }
-  const usd = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1e9]));
-  return { monthlyCostUsd: counted ? total / 1e9 : null, byModel: usd(byModel), byFeature: usd(byFeature), byFile: usd(byFile), withoutUsage: sites.filter((s) => s.callsPerMonth === null).map((s) => s.id) };
-}
 
 /** A notebook cell or another file outside the workspace: no projection. */
 function cellAnalysis(result: FileResult): Analysis {
