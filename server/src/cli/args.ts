@@ -1,4 +1,5 @@
 /** Command-line parsing. Bad arguments are a usage error (exit 2), reported with the help hint. */
+import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'github';
 const FORMATS: Format[] = ['stylish', 'json', 'sarif', 'github'];
@@ -109,7 +110,7 @@ export function parseArgs(argv: string[]): Command {
   }
   if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
   const cmd: Extract<Command, { kind: 'check' }> = {
-    kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: 1024 * 1024,
+    kind: 'check', paths: [], format: 'stylish', output: null, maxWarnings: null, quiet: false, color: null, maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     config: null, preset: null, fix: false, unsafeFixes: false, reportUnusedDirectives: false, usage: null, budget: null, cache: null, shard: null, concurrency: 0,
   };
   let cacheOn = false;

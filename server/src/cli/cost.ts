@@ -11,6 +11,7 @@ import type { Provider } from '../core/catalog';
 import { Prices } from '../core/pricing';
 import { swapCost, type SwapResult } from '../core/whatif';
 import { PRICE_TABLE } from '../node/engine';
+import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
 import type { Command, WhatIf } from './args';
 import { formatHtml, formatMarkdown } from './formatters/costReport';
 import { formatStylish } from './formatters/stylish';
@@ -20,7 +21,7 @@ import { scan } from './main';
 import type { JsonReport } from './report';
 
 export async function report(cmd: Extract<Command, { kind: 'report' }>, io: CliIo): Promise<number> {
-  const { report: r } = await scan(cmd.paths, io.cwd, { maxFileBytes: 1024 * 1024, usageFile: cmd.usage });
+  const { report: r } = await scan(cmd.paths, io.cwd, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, usageFile: cmd.usage });
   const text = cmd.format === 'json' ? JSON.stringify(r, null, 2) + '\n'
     : cmd.format === 'markdown' ? formatMarkdown(r)
     : cmd.format === 'html' ? formatHtml(r)
@@ -87,10 +88,10 @@ export async function diff(cmd: Extract<Command, { kind: 'diff' }>, io: CliIo): 
     execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
     const rel = relative(top, io.cwd) || '.';
     const usage = cmd.usage ? resolve(io.cwd, cmd.usage) : null;
-    const after = (await scan(cmd.paths, io.cwd, { maxFileBytes: 1024 * 1024, usageFile: usage })).report;
+    const after = (await scan(cmd.paths, io.cwd, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, usageFile: usage })).report;
     const baseCwd = join(baseDir, rel);
     // The base uses the same usage file (volumes are about traffic, not about the change).
-    const before = (await scan(cmd.paths, baseCwd, { maxFileBytes: 1024 * 1024, usageFile: usage ?? existing(join(io.cwd, cmd.paths.length === 1 ? cmd.paths[0] : '.', USAGE_FILE)) })).report;
+    const before = (await scan(cmd.paths, baseCwd, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, usageFile: usage ?? existing(join(io.cwd, cmd.paths.length === 1 ? cmd.paths[0] : '.', USAGE_FILE)) })).report;
     const deltas = compare(before, after);
     const totalBefore = before.projection.monthlyCostUsd ?? 0;
     const totalAfter = after.projection.monthlyCostUsd ?? 0;
@@ -162,7 +163,7 @@ function gate(limit: Extract<Command, { kind: 'diff' }>['failOnIncrease'], befor
 
 /** Appends every call site without volumes to the usage file as an entry to fill in, keeping what is there. */
 export async function usageInit(path: string, io: CliIo): Promise<number> {
-  const { report: r } = await scan([path], io.cwd, { maxFileBytes: 1024 * 1024 });
+  const { report: r } = await scan([path], io.cwd, { maxFileBytes: DEFAULT_MAX_FILE_BYTES });
   const file = join(r.root, USAGE_FILE);
   let text = existing(file) ? readFileSync(file, 'utf8') : '# Call volumes for llmlint: how often each LLM call runs (see the README).\nversion: 1\ncallSites:\n';
   const missing = r.callSites.filter((s) => r.projection.withoutUsage.includes(s.id));

@@ -70,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await import('../lsp/main');
       return new Promise<number>(() => undefined);
     case 'check':
-      return check(cmd, io);
+      return withUsageErrors(() => check(cmd, io), io);
   }
 }
 
@@ -263,9 +263,7 @@ function isDirectory(p: string): boolean {
 }
 
 async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promise<number> {
-  let scanned: ScanResult;
-  try {
-    scanned = await scan(cmd.paths, io.cwd, {
+  const scanned = await scan(cmd.paths, io.cwd, {
       maxFileBytes: cmd.maxFileBytes,
       configFile: cmd.config,
       preset: cmd.preset,
@@ -276,11 +274,6 @@ async function check(cmd: Extract<Command, { kind: 'check' }>, io: CliIo): Promi
       shard: cmd.shard,
       concurrency: cmd.concurrency,
     });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`llmlint: invalid configuration or usage file\n${err.message}\n`);
-    return 2;
-  }
   const { report, fixed, notices } = scanned;
   for (const notice of notices) io.stderr(`llmlint: ${notice}\n`);
   if (fixed) io.stderr(`llmlint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);

@@ -138,9 +138,6 @@ export interface FileIR {
   starExports?: string[];
 }
 
-export function exprText(text: string, e: { span: Span }): string {
-  return text.slice(e.span.start, e.span.end);
-}
 
 /** The name a callee ends in: `b` for `a.b` and for `b`; '' for anything else. */
 export function lastName(e: Expr): string {

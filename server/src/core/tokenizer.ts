@@ -130,9 +130,6 @@ function rateOf(char: string, encoding: Encoding, exact: (t: string) => number):
   return rate;
 }
 
-export function isTokenizerLoaded(encoding: Encoding): boolean {
-  return encoders.has(encoding);
-}
 
 const CL100K = /^(gpt-4(?!o|\.|-?o)|gpt-4-|gpt-3\.5|text-embedding-3|text-embedding-ada-002|davinci|babbage)/;
 

@@ -44,7 +44,7 @@ interface CacheFile {
   files: Record<string, Entry>;
 }
 
-export function hashText(text: string | Buffer): string {
+function hashText(text: string | Buffer): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 

@@ -10,7 +10,6 @@ import { CONFIG_FILES, parseConfig, settingsFromConfig, type ConfigProblem, type
 import type { Settings } from '../core/settings';
 
 export interface ResolvedConfig {
-  loaded: LoadedConfig | null;
   settings: Settings;
   /** Whether a path (absolute) is analysed under this config's include/exclude globs. */
   includes(path: string): boolean;
@@ -77,7 +76,6 @@ function resolved(loaded: LoadedConfig | null): ResolvedConfig {
   const include = config?.include?.length ? picomatch(config.include, { dot: true }) : null;
   const exclude = config?.exclude?.length ? picomatch(config.exclude, { dot: true }) : null;
   return {
-    loaded,
     settings: settingsFromConfig(config),
     includes(path: string): boolean {
       if (!loaded) return true;
