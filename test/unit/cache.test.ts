@@ -9,6 +9,7 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
+import { workerScript } from '../../server/src/node/pool';
 import { plantedKeys, writeSecretsProject } from '../helpers/secrets';
 
 const SAMPLE = join(__dirname, '..', 'fixtures', 'sample-app');
@@ -154,6 +155,8 @@ describe('the TypeScript compiler code cache', () => {
 
 describe('check --concurrency', () => {
   it('gives on worker threads the report one thread gives', async () => {
+    // Without the built CLI there is no worker script and the run would quietly stay in one thread.
+    assert.ok(workerScript(), 'server/out/cli.js is built (npm test builds it first)');
     const dir = copySample();
     const one = await checkJson(dir, '--concurrency', 'off');
     const two = await checkJson(dir, '--concurrency', '2');
