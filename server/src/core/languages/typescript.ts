@@ -27,7 +27,56 @@ export function setTypeScriptLoader(load: () => typeof ts): void {
 }
 
 function loadTypeScript(): void {
-  typescript ??= loader();
+  if (typescript) return;
+  typescript = loader();
+  roles = nodeRoles(typescript.SyntaxKind);
+}
+
+/**
+ * What the lowering does with a node, by `node.kind`: one array read per node instead of a dozen
+ * `ts.isX` calls (the walk visits every node of every file that mentions an SDK).
+ */
+const enum Role {
+  None,
+  Await,
+  Variable,
+  Property,
+  Import,
+  Export,
+  Binary,
+  Class,
+  Enum,
+  Function,
+  Loop,
+  Try,
+  Return,
+  Call,
+  /** Wrappers whose value is their operand's: `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`, `await x`. */
+  Transparent,
+  TaggedTemplate,
+}
+
+let roles: Uint8Array;
+
+function nodeRoles(K: typeof ts.SyntaxKind): Uint8Array {
+  const table = new Uint8Array(K.Count);
+  const set = (role: Role, ...kinds: ts.SyntaxKind[]) => kinds.forEach((k) => (table[k] = role));
+  set(Role.Variable, K.VariableDeclaration);
+  set(Role.Property, K.PropertyAssignment);
+  set(Role.Import, K.ImportDeclaration);
+  set(Role.Export, K.ExportDeclaration);
+  set(Role.Binary, K.BinaryExpression);
+  set(Role.Class, K.ClassDeclaration, K.ClassExpression);
+  set(Role.Enum, K.EnumDeclaration);
+  set(Role.Function, K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor);
+  set(Role.Loop, K.ForStatement, K.ForOfStatement, K.ForInStatement, K.WhileStatement, K.DoStatement);
+  set(Role.Try, K.TryStatement);
+  set(Role.Return, K.ReturnStatement);
+  set(Role.Call, K.CallExpression, K.NewExpression);
+  set(Role.Transparent, K.ParenthesizedExpression, K.AsExpression, K.SatisfiesExpression, K.NonNullExpression, K.TypeAssertionExpression);
+  set(Role.Await, K.AwaitExpression);
+  set(Role.TaggedTemplate, K.TaggedTemplateExpression);
+  return table;
 }
 
 /** Array methods whose callback runs once per element: a call inside runs N times. */
@@ -143,20 +192,47 @@ class Lowerer {
 
   private visit(node: ts.Node, ctx: Context): void {
     // What a child needs to know about its parent, noted on the way down (trees have no parent pointers).
-    if (typescript.isAwaitExpression(node)) this.awaited.add(skipParens(node.expression));
-    if ((typescript.isVariableDeclaration(node) || typescript.isPropertyAssignment(node)) && typescript.isIdentifier(node.name) && node.initializer) this.boundNames.set(node.initializer, node.name.text);
-    if (typescript.isImportDeclaration(node)) return this.visitImport(node, ctx);
-    if (typescript.isExportDeclaration(node)) return this.visitReExport(node, ctx);
-    if (typescript.isVariableDeclaration(node)) this.bindVariable(node, ctx);
-    if (typescript.isBinaryExpression(node) && node.operatorToken.kind === typescript.SyntaxKind.EqualsToken) this.bindAssignment(node, ctx);
-    if (typescript.isClassDeclaration(node) || typescript.isClassExpression(node)) return this.visitClass(node, ctx);
-    if (typescript.isEnumDeclaration(node)) return this.bindEnum(node, ctx);
-    if (isFunctionLike(node)) return this.visitFunction(node, ctx, false);
-    if (isLoop(node)) return this.visitLoop(node, ctx);
-    if (typescript.isTryStatement(node)) return this.visitTry(node, ctx);
-    if (typescript.isReturnStatement(node) && node.expression) this.ir.scopes[ctx.scope].returns.push(this.expr(node.expression));
-    if (typescript.isCallExpression(node) || typescript.isNewExpression(node)) return this.visitCall(node, ctx);
+    switch (roles[node.kind] as Role) {
+      case Role.Await:
+        this.awaited.add(skipParens((node as ts.AwaitExpression).expression));
+        break;
+      case Role.Variable:
+        this.noteBoundName(node as ts.VariableDeclaration);
+        this.bindVariable(node as ts.VariableDeclaration, ctx);
+        break;
+      case Role.Property:
+        this.noteBoundName(node as ts.PropertyAssignment);
+        break;
+      case Role.Import:
+        return this.visitImport(node as ts.ImportDeclaration, ctx);
+      case Role.Export:
+        return this.visitReExport(node as ts.ExportDeclaration, ctx);
+      case Role.Binary:
+        if ((node as ts.BinaryExpression).operatorToken.kind === typescript.SyntaxKind.EqualsToken) this.bindAssignment(node as ts.BinaryExpression, ctx);
+        break;
+      case Role.Class:
+        return this.visitClass(node as ts.ClassLikeDeclaration, ctx);
+      case Role.Enum:
+        return this.bindEnum(node as ts.EnumDeclaration, ctx);
+      case Role.Function:
+        return this.visitFunction(node as ts.SignatureDeclaration, ctx, false);
+      case Role.Loop:
+        return this.visitLoop(node as ts.IterationStatement, ctx);
+      case Role.Try:
+        return this.visitTry(node as ts.TryStatement, ctx);
+      case Role.Return: {
+        const value = (node as ts.ReturnStatement).expression;
+        if (value) this.ir.scopes[ctx.scope].returns.push(this.expr(value));
+        break;
+      }
+      case Role.Call:
+        return this.visitCall(node as ts.CallExpression | ts.NewExpression, ctx);
+    }
     typescript.forEachChild(node, (child) => this.visit(child, ctx));
+  }
+
+  private noteBoundName(node: ts.VariableDeclaration | ts.PropertyAssignment): void {
+    if (node.initializer && typescript.isIdentifier(node.name)) this.boundNames.set(node.initializer, node.name.text);
   }
 
   private visitImport(node: ts.ImportDeclaration, ctx: Context): void {
@@ -423,7 +499,14 @@ class Lowerer {
     };
   }
 
+  /**
+   * A call is converted once, however many times the walk meets it (as an argument, a bound value,
+   * a call of its own): its `callId` and its identity in `enclosingCalls` must not change.
+   */
   private expr(node: ts.Node): Expr {
+    const role = roles[node.kind] as Role;
+    if (role === Role.Transparent || role === Role.Await) return this.expr((node as ts.ParenthesizedExpression).expression);
+    if (role !== Role.Call && role !== Role.TaggedTemplate) return this.convert(node);
     const cached = this.exprs.get(node);
     if (cached) return cached;
     const e = this.convert(node);
@@ -432,55 +515,73 @@ class Lowerer {
   }
 
   private convert(node: ts.Node): Expr {
+    const K = typescript.SyntaxKind;
     const span = this.span(node);
-    if (typescript.isParenthesizedExpression(node) || typescript.isAsExpression(node) || typescript.isSatisfiesExpression(node) || typescript.isNonNullExpression(node) || typescript.isTypeAssertionExpression(node) || typescript.isAwaitExpression(node)) {
-      return this.expr(node.expression);
+    switch (node.kind) {
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral:
+        return { k: 'str', span, value: (node as ts.StringLiteral).text };
+      case K.TemplateExpression: {
+        const tpl = node as ts.TemplateExpression;
+        const parts: Array<string | Expr> = [tpl.head.text];
+        for (const s of tpl.templateSpans) parts.push(this.expr(s.expression), s.literal.text);
+        return { k: 'tpl', span, parts };
+      }
+      case K.NumericLiteral:
+        return { k: 'num', span, value: Number((node as ts.NumericLiteral).text) };
+      case K.PrefixUnaryExpression: {
+        const unary = node as ts.PrefixUnaryExpression;
+        if (unary.operator === K.MinusToken && typescript.isNumericLiteral(unary.operand)) return { k: 'num', span, value: -Number(unary.operand.text) };
+        return { k: 'other', span };
+      }
+      case K.TrueKeyword:
+      case K.FalseKeyword:
+        return { k: 'bool', span, value: node.kind === K.TrueKeyword };
+      case K.NullKeyword:
+        return { k: 'none', span };
+      case K.Identifier: {
+        const name = (node as ts.Identifier).text;
+        return name === 'undefined' ? { k: 'none', span } : { k: 'name', span, name };
+      }
+      case K.ThisKeyword:
+        return { k: 'name', span, name: 'this' };
+      case K.PropertyAccessExpression: {
+        const access = node as ts.PropertyAccessExpression;
+        return { k: 'attr', span, object: this.expr(access.expression), name: access.name.text };
+      }
+      case K.ElementAccessExpression: {
+        const access = node as ts.ElementAccessExpression;
+        const key = propertyKey(access);
+        if (key !== null) return { k: 'attr', span, object: this.expr(access.expression), name: key };
+        return { k: 'index', span, object: this.expr(access.expression), index: this.expr(access.argumentExpression) };
+      }
+      case K.CallExpression:
+      case K.NewExpression: {
+        const call = node as ts.CallExpression | ts.NewExpression;
+        const args: Arg[] = (call.arguments ?? []).map((a) => (a.kind === K.SpreadElement ? { value: this.expr((a as ts.SpreadElement).expression), spread: 'list' as const } : { value: this.expr(a) }));
+        return { k: 'call', span, callee: this.expr(call.expression), args, isNew: node.kind === K.NewExpression, callId: this.callIds.next++ };
+      }
+      case K.TaggedTemplateExpression: {
+        const tagged = node as ts.TaggedTemplateExpression;
+        return { k: 'call', span, callee: this.expr(tagged.tag), args: [{ value: this.expr(tagged.template) }], isNew: false, callId: this.callIds.next++ };
+      }
+      case K.ObjectLiteralExpression:
+        return { k: 'dict', span, entries: (node as ts.ObjectLiteralExpression).properties.map((p) => this.entry(p)) };
+      case K.ArrayLiteralExpression: {
+        const items: Expr[] = [];
+        for (const e of (node as ts.ArrayLiteralExpression).elements) if (e.kind !== K.SpreadElement) items.push(this.expr(e));
+        return { k: 'list', span, items };
+      }
+      case K.BinaryExpression: {
+        const binary = node as ts.BinaryExpression;
+        return { k: 'binop', span, op: typescript.tokenToString(binary.operatorToken.kind) ?? binary.operatorToken.getText(this.sf), left: this.expr(binary.left), right: this.expr(binary.right) };
+      }
+      case K.ConditionalExpression: {
+        const conditional = node as ts.ConditionalExpression;
+        return { k: 'binop', span, op: '?:', left: this.expr(conditional.whenTrue), right: this.expr(conditional.whenFalse) };
+      }
     }
-    if (typescript.isStringLiteral(node) || typescript.isNoSubstitutionTemplateLiteral(node)) return { k: 'str', span, value: node.text };
-    if (typescript.isTemplateExpression(node)) {
-      const parts: Array<string | Expr> = [node.head.text];
-      for (const s of node.templateSpans) parts.push(this.expr(s.expression), s.literal.text);
-      return { k: 'tpl', span, parts };
-    }
-    if (typescript.isNumericLiteral(node)) return { k: 'num', span, value: Number(node.text) };
-    if (typescript.isPrefixUnaryExpression(node) && node.operator === typescript.SyntaxKind.MinusToken && typescript.isNumericLiteral(node.operand)) {
-      return { k: 'num', span, value: -Number(node.operand.text) };
-    }
-    if (node.kind === typescript.SyntaxKind.TrueKeyword || node.kind === typescript.SyntaxKind.FalseKeyword) {
-      return { k: 'bool', span, value: node.kind === typescript.SyntaxKind.TrueKeyword };
-    }
-    if (node.kind === typescript.SyntaxKind.NullKeyword || (typescript.isIdentifier(node) && node.text === 'undefined')) return { k: 'none', span };
-    if (typescript.isIdentifier(node)) return { k: 'name', span, name: node.text };
-    if (node.kind === typescript.SyntaxKind.ThisKeyword) return { k: 'name', span, name: 'this' };
-    if (typescript.isPropertyAccessExpression(node)) return { k: 'attr', span, object: this.expr(node.expression), name: node.name.text };
-    if (typescript.isElementAccessExpression(node)) {
-      const key = propertyKey(node);
-      if (key !== null) return { k: 'attr', span, object: this.expr(node.expression), name: key };
-      return { k: 'index', span, object: this.expr(node.expression), index: this.expr(node.argumentExpression) };
-    }
-    if (typescript.isCallExpression(node) || typescript.isNewExpression(node)) {
-      const args: Arg[] = (node.arguments ?? []).map((a) =>
-        typescript.isSpreadElement(a) ? { value: this.expr(a.expression), spread: 'list' as const } : { value: this.expr(a) },
-      );
-      return { k: 'call', span, callee: this.expr(node.expression), args, isNew: typescript.isNewExpression(node), callId: this.callIds.next++ };
-    }
-    if (typescript.isTaggedTemplateExpression(node)) {
-      return { k: 'call', span, callee: this.expr(node.tag), args: [{ value: this.expr(node.template) }], isNew: false, callId: this.callIds.next++ };
-    }
-    if (typescript.isObjectLiteralExpression(node)) return { k: 'dict', span, entries: node.properties.map((p) => this.entry(p)) };
-    if (typescript.isArrayLiteralExpression(node)) {
-      return { k: 'list', span, items: node.elements.filter((e) => !typescript.isSpreadElement(e)).map((e) => this.expr(e)) };
-    }
-    if (typescript.isBinaryExpression(node)) {
-      return { k: 'binop', span, op: node.operatorToken.getText(this.sf), left: this.expr(node.left), right: this.expr(node.right) };
-    }
-    if (typescript.isConditionalExpression(node)) {
-      return { k: 'binop', span, op: '?:', left: this.expr(node.whenTrue), right: this.expr(node.whenFalse) };
-    }
-    if (typescript.isArrowFunction(node) || typescript.isFunctionExpression(node)) {
-      // The body is lowered by the walk; the expression only needs to say "a function".
-      return { k: 'other', span };
-    }
+    // Functions among them: their bodies are lowered by the walk; the expression only says "a value".
     return { k: 'other', span };
   }
 
@@ -500,9 +601,7 @@ class Lowerer {
 
 function unwrap(node: ts.Expression): ts.Expression {
   let n = node;
-  while (typescript.isParenthesizedExpression(n) || typescript.isAsExpression(n) || typescript.isNonNullExpression(n) || typescript.isAwaitExpression(n) || typescript.isSatisfiesExpression(n) || typescript.isTypeAssertionExpression(n)) {
-    n = n.expression;
-  }
+  while (roles[n.kind] === Role.Transparent || roles[n.kind] === Role.Await) n = (n as ts.ParenthesizedExpression).expression;
   return n;
 }
 
@@ -530,11 +629,11 @@ function propertyKey(node: ts.Expression): string | null {
 }
 
 function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
-  return typescript.isFunctionDeclaration(node) || typescript.isFunctionExpression(node) || typescript.isArrowFunction(node) || typescript.isMethodDeclaration(node) || typescript.isConstructorDeclaration(node) || typescript.isGetAccessorDeclaration(node) || typescript.isSetAccessorDeclaration(node);
+  return roles[node.kind] === Role.Function;
 }
 
 function isLoop(node: ts.Node): node is ts.IterationStatement {
-  return typescript.isForStatement(node) || typescript.isForOfStatement(node) || typescript.isForInStatement(node) || typescript.isWhileStatement(node) || typescript.isDoStatement(node);
+  return roles[node.kind] === Role.Loop;
 }
 
 /** `boundTo`: the name a variable or property gives the function (`const summarize = async () => …`, `{ summarize: () => … }`). */
