@@ -195,18 +195,44 @@ export interface CatalogIndex {
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
-  const markers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  for (const sdk of catalog.sdks) for (const m of sdk.markers) markers[sdk.language].add(m);
-  for (const h of catalog.http) for (const m of h.markers) markers[h.language].add(m);
+  const sdkMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  const plainMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  for (const sdk of catalog.sdks) for (const m of sdk.markers) sdkMarkers[sdk.language].add(m);
+  for (const h of catalog.http) for (const m of h.markers) plainMarkers[h.language].add(m);
   // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere),
   // so their method paths are markers too: `chat.completions`, `messages.create`.
   for (const sdk of catalog.sdks) {
     const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
-    for (const m of methods) if (m.heuristic) for (const p of m.paths) markers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
+    for (const m of methods) if (m.heuristic) for (const p of m.paths) plainMarkers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
   }
-  const pattern = (list: Set<string>): RegExp => new RegExp([...list].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
   return {
     catalog,
-    markerPattern: { python: pattern(markers.python), typescript: pattern(markers.typescript) },
+    markerPattern: {
+      python: new RegExp(alternation([...sdkMarkers.python, ...plainMarkers.python])),
+      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...plainMarkers.typescript])}`),
+    },
   };
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function alternation(markers: string[]): string {
+  return markers.map(escapeRegExp).join('|');
+}
+
+/**
+ * In TypeScript and JavaScript an SDK marker counts only inside the specifier of a package import
+ * (`from '@ai-sdk/openai'`, `require('openai')`, `import('ollama')`), where the extraction looks for
+ * it: as a bare word ("openai" in a provider id, a comment, `./openai-chat-model`) it sent every file
+ * of a provider SDK's own repository through the full parse for nothing. A marker in quotes (`'ai'`)
+ * is the whole package name; the others may be part of it (`bedrock` in `@aws-sdk/client-bedrock-runtime`).
+ */
+function importedMarkers(markers: string[]): string {
+  const exact = markers.filter((m) => /^'.*'$/.test(m)).map((m) => m.slice(1, -1));
+  const partial = markers.filter((m) => !/^'.*'$/.test(m));
+  // Relative paths and the usual aliases for the project's own root are never an SDK.
+  const packageSpecifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`](?![./]|[@~]/)`;
+  const alternatives = [`[^'"\`\\r\\n]*(?:${alternation(partial)})`];
+  if (exact.length) alternatives.push(`(?:${alternation(exact)})['"\`/]`);
+  return `${packageSpecifier}(?:${alternatives.join('|')})`;
 }
