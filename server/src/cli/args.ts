@@ -84,8 +84,9 @@ Options for check:
   --cache-location <file>                  where the cache lives (default: .llmlintcache)
   --shard <i>/<n>                          analyse only part i of n (split a monorepo across CI
                                            jobs; the cost projection then covers that part)
-  --concurrency <n|auto|off>               worker threads (default: off; auto: with 4 cores or
-                                           more and 64 files or more, one per core but one, up to 8)
+  --concurrency <n|auto|off>               worker threads (default: off; auto:
+                                           from 4 cores, one per core but one and per 4 MB of
+                                           source to parse, up to 8)
   --color / --no-color                     force colours on or off (default: on for a terminal)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { statSync } from 'node:fs';
-import { analyzeFile, pricesFor, type Engine } from '../core/analyze';
+import { analyzeFile, needsParse, pricesFor, type Engine } from '../core/analyze';
 import { formatUsd } from '../core/format';
 import { projectResults } from '../core/projection';
 import { Prices } from '../core/pricing';
@@ -178,25 +178,28 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     bytes += f.size;
     slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
   }
-  const analyseUncached = async (slot: (typeof slots)[number], text: string): Promise<FileResult> =>
-    analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
   const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
-    const analysed = await analyseUncached(slot, text);
+    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
     cache?.set(slot.f.path, root, slot.f, text, slot.settings, analysed);
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
-  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(pending.length) : Math.min(options.concurrency ?? 0, MAX_WORKERS);
-  const script = threads > 0 ? workerScript() : null;
-  if (script && pending.length > 1) {
-    const jobs = pending.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
-    const done = await analyseInWorkers(jobs, root, threads, script, (i) => analyseUncached(pending[i], pending[i].text));
-    pending.forEach((slot, i) => {
+  // Files to parse may go to worker threads; the rest (no SDK in them, prompt files) are answered here at once.
+  const catalog = pending.length ? (await engine()).catalog : null;
+  const toParse = catalog ? pending.filter((slot) => needsParse(slot.f.rel, slot.text, catalog)) : [];
+  const bytesToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
+  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(options.concurrency ?? 0, MAX_WORKERS);
+  const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
+  const onWorkers = new Set(script ? toParse : []);
+  for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text);
+  if (script) {
+    const eng = await engine();
+    const jobs = toParse.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
+    const done = await analyseInWorkers(jobs, root, threads, script, (i) => analyzeFile({ path: jobs[i].rel, text: jobs[i].text }, eng, jobs[i].settings, { sources, budget: FILE_TIME_BUDGET }));
+    toParse.forEach((slot, i) => {
       slot.result = done[i];
       cache?.set(slot.f.path, root, slot.f, slot.text, slot.settings, done[i]);
     });
-  } else {
-    for (const slot of pending) slot.result = await analyse(slot, slot.text);
   }
   const results: FileResult[] = [];
   for (const slot of slots) {

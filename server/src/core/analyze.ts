@@ -54,6 +54,18 @@ export function mentionsLlm(text: string, language: 'python' | 'typescript', cat
 }
 
 /**
+ * Whether analysing the file means parsing it (the costly part): a TS/JS or Python file that
+ * passes the prefilter, or a notebook (its code is only known after reading the JSON). Hosts use it
+ * to decide where the work goes; `analyzeFile` answers the others at once.
+ */
+export function needsParse(path: string, text: string, catalog: CatalogIndex): boolean {
+  const language = languageOf(path);
+  if (language === 'notebook') return true;
+  if (language !== 'typescript' && language !== 'python') return false;
+  return mentionsLlm(text, language, catalog);
+}
+
+/**
  * `sources` lets the engine read what the file imports and the prompt files it loads (the host does
  * the IO); without it, such values are holes. `cache` is an open document's state between edits
  * (Python, TypeScript, JavaScript): the result is the same, only faster to get. `budget` bounds the

@@ -1,7 +1,8 @@
 /**
- * Analysing a large tree on several cores: worker threads, each with its own engine, take files
- * from a shared queue. The results are the same as analysing in one thread (each file's analysis
- * depends only on its text, its settings and the files it reads), returned in input order.
+ * Analysing a large tree on several cores: worker threads, each with its own engine, take batches
+ * of files from one queue; this thread hands them out. The results are the same as analysing in one
+ * thread (each file's analysis depends only on its text, its settings and the files it reads),
+ * returned in input order.
  *
  * The worker is the CLI bundle itself, started with `workerData.llmlintWorker` (see cli.ts).
  */
@@ -22,23 +23,44 @@ export interface Job {
   settings: Settings;
 }
 
-type ToWorker = { job: Job; index: number } | { done: true };
-type FromWorker = { index: number; result: FileResult } | { ready: true };
+/**
+ * What a worker sends back: the result without the text when it is the file's own (this thread
+ * has it; a notebook's is its code cells) and without the call sites' IR, which the CLI's consumers
+ * never read (as in the cache, node/cache.ts). Copying them between threads cost more than the
+ * second core saved.
+ */
+type Sent = Omit<FileResult, 'text' | 'callSites'> & { text?: string; callSites: Array<Omit<FileResult['callSites'][number], 'info'>> };
 
-/** Below this many files, starting workers (each loads its own engine, ~0.2 s) costs more than it saves. */
-const MIN_FILES_FOR_WORKERS = 64;
+type ToWorker = { batch: Array<{ job: Job; index: number }> } | { done: true };
+type FromWorker = { index: number; result: Sent } | { ready: true };
+
 export const MAX_WORKERS = 8;
 
 /**
- * How many workers `--concurrency auto` uses for this many files: 0 means analyse in this thread.
- * Each worker loads its own parsers and tokenizer (~0.5 s of CPU, ~100 MB), and the main thread
- * and V8's own threads need a core: measured on 2 cores, two workers were slower than none
- * (continue: 2.2 s vs 1.8 s), so workers start at 4 cores, one fewer than there are.
+ * Source to parse (bytes of files that pass the prefilter) per worker. A worker first loads its own
+ * bundle, TypeScript, tokenizer and Python grammar (~0.3 s of CPU, ~100 MB); it pays off only when
+ * it then parses for longer than that: 4 MB is about a second of parsing at the ~5 MB/s measured
+ * on vercel/ai.
  */
-export function autoConcurrency(files: number): number {
-  if (files < MIN_FILES_FOR_WORKERS) return 0;
+const BYTES_PER_WORKER = 4 * 1024 * 1024;
+
+/** A batch is this much source, or this many files: few messages, yet an even spread at the end. */
+const BATCH_BYTES = 128 * 1024;
+const BATCH_FILES = 32;
+/** Batches a worker holds at once: it starts the next while this thread hands out another. */
+const IN_FLIGHT = 2;
+
+/**
+ * How many workers `--concurrency auto` starts for this much source to parse: one per core but
+ * one (this thread reads the files and hands them out), up to one per BYTES_PER_WORKER, at most MAX_WORKERS. None below 4 cores: one
+ * analysing thread already keeps ~1.4 cores busy (V8 collects garbage and compiles on threads of
+ * its own), and on 2 cores one worker made vercel/ai slower (3.8 s against 3.6 s), as two
+ * separate processes each took 5.4 s where one alone took 3.5 s.
+ */
+export function autoConcurrency(bytesToParse: number): number {
   const cores = availableParallelism();
-  return cores < 4 ? 0 : Math.min(cores - 1, MAX_WORKERS);
+  if (cores < 4) return 0;
+  return Math.min(cores - 1, MAX_WORKERS, Math.floor(bytesToParse / BYTES_PER_WORKER));
 }
 
 /** The script a worker runs: this bundle when running from it, else the built CLI (source runs, tests). */
@@ -48,42 +70,83 @@ export function workerScript(): string | null {
   return existsSync(built) ? built : null;
 }
 
+/** Consecutive runs of jobs, each up to BATCH_BYTES of text or BATCH_FILES files. */
+function batchesOf(jobs: Job[]): number[][] {
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  jobs.forEach((job, index) => {
+    current.push(index);
+    bytes += job.text.length;
+    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+  });
+  if (current.length) batches.push(current);
+  return batches;
+}
+
 /**
- * Analyses the jobs on `threads` workers. A worker that dies fails only the file it held (an
- * `errors` entry saying so); the others carry on, and if none is left the rest run here.
+ * Analyses the jobs on `threads` workers (`here` analyses one job in this thread, when none is left).
+ * A worker that dies fails only the file it was analysing (an `errors` entry saying so); the rest
+ * of what it held goes back in the queue, and if no worker is left this thread finishes the work.
  */
-export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, inline: (index: number) => Promise<FileResult>): Promise<FileResult[]> {
+export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, here: (index: number) => FileResult): Promise<FileResult[]> {
   const results: Array<FileResult | undefined> = new Array(jobs.length);
-  let next = 0;
-  const take = (): number | null => (next < jobs.length ? next++ : null);
+  const queue = batchesOf(jobs);
+  const received = (index: number, sent: Sent): void => {
+    results[index] = { ...sent, text: sent.text ?? jobs[index].text, callSites: sent.callSites as FileResult['callSites'] };
+  };
 
   const runWorker = () =>
     new Promise<void>((resolveWorker) => {
       const worker = new Worker(script, { workerData: { llmlintWorker: true, root } });
-      let holding: number | null = null;
-      const send = () => {
-        holding = take();
-        worker.postMessage((holding === null ? { done: true } : { job: jobs[holding], index: holding }) satisfies ToWorker);
+      // Files sent and not answered yet, in the order the worker answers them.
+      const outstanding: number[] = [];
+      let batchesHeld = 0;
+      let closing = false;
+      const refill = () => {
+        while (batchesHeld < IN_FLIGHT && queue.length) {
+          const batch = queue.shift()!;
+          batchesHeld++;
+          outstanding.push(...batch, -1); // -1 marks the end of a batch
+          worker.postMessage({ batch: batch.map((index) => ({ job: jobs[index], index })) } satisfies ToWorker);
+        }
+        if (!batchesHeld && !closing) {
+          closing = true;
+          worker.postMessage({ done: true } satisfies ToWorker);
+        }
+      };
+      const settle = (result: (index: number) => void) => {
+        const index = outstanding.shift();
+        if (index !== undefined) result(index);
+        if (outstanding[0] === -1) {
+          outstanding.shift();
+          batchesHeld--;
+          refill();
+        }
       };
       worker.on('message', (msg: FromWorker) => {
-        if ('index' in msg) results[msg.index] = msg.result;
-        send();
-      });
-      worker.on('error', (err) => {
-        if (holding !== null) results[holding] = crashed(jobs[holding], err);
-        holding = null;
+        if ('ready' in msg) return refill();
+        settle(() => received(msg.index, msg.result));
       });
       // A result that cannot be passed back: that file fails, the worker goes on with the next.
-      worker.on('messageerror', (err) => {
-        if (holding !== null) results[holding] = crashed(jobs[holding], err);
-        send();
+      worker.on('messageerror', (err) => settle((index) => (results[index] = crashed(jobs[index], err))));
+      worker.on('error', (err) => {
+        // The file it was on fails; the others it held go back to the queue for the others.
+        const [current, ...rest] = outstanding.filter((i) => i >= 0 && !results[i]);
+        if (current !== undefined) results[current] = crashed(jobs[current], err);
+        if (rest.length) queue.unshift(rest);
+        outstanding.length = 0;
       });
       worker.on('exit', () => resolveWorker());
     });
 
-  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
+  await Promise.all(Array.from({ length: Math.min(threads, queue.length) }, runWorker));
   // Whatever no worker finished (all of them died) is analysed here.
-  for (let i = 0; i < jobs.length; i++) results[i] ??= await inline(i);
+  for (let i = 0; i < jobs.length; i++) results[i] ??= here(i);
   return results as FileResult[];
 }
 
@@ -91,7 +154,7 @@ function crashed(job: Job, err: Error): FileResult {
   return { file: job.rel, language: null, callSites: [], diagnostics: [], errors: [{ file: job.rel, message: `could not be analysed: the worker analysing it failed (${err.message})` }], warnings: [], text: job.text };
 }
 
-/** The worker side: one engine, one view of the project, files in, results out. */
+/** The worker side: one engine, one view of the project, batches of files in, one result per file out. */
 export async function serveAsWorker(port: { postMessage(m: FromWorker): void; on(event: 'message', fn: (m: ToWorker) => void): void; close(): void }, root: string): Promise<void> {
   const { engine } = await loadEngine();
   const sources = new FsProjectSources(root);
@@ -109,9 +172,11 @@ export async function serveAsWorker(port: { postMessage(m: FromWorker): void; on
       port.close();
       return;
     }
-    const { job, index } = msg;
-    const result = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), { sources, budget: FILE_TIME_BUDGET });
-    port.postMessage({ index, result });
+    for (const { job, index } of msg.batch) {
+      const { text, callSites, ...rest } = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), { sources, budget: FILE_TIME_BUDGET });
+      const sent: Sent = { ...rest, text: text === job.text ? undefined : text, callSites: callSites.map(({ info: _info, ...site }) => site) };
+      port.postMessage({ index, result: sent });
+    }
   });
   port.postMessage({ ready: true });
 }
