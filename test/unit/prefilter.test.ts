@@ -50,4 +50,15 @@ describe('prefilter', () => {
     const imported = await analyze('src/chat.ts', `import OpenAI from 'openai';\n${text}`);
     assert.match(imported.warnings[0]?.message ?? '', /syntax error/);
   });
+
+  it('passes a provider host only together with an HTTP client that could call it', async () => {
+    const { catalog } = await testEngine();
+    // A provider SDK's tests and defaults name the host everywhere and call it through their own helpers.
+    const testFixture = `const server = createTestServer({ 'https://api.openai.com/v1/responses': {} });\n`;
+    assert.equal(mentionsLlm(testFixture, 'typescript', catalog), false);
+    assert.ok(mentionsLlm(`${testFixture}await fetch(url, { method: 'POST' });\n`, 'typescript', catalog));
+    assert.ok(mentionsLlm(`import axios from 'axios';\nawait axios.post('https://api.groq.com/openai/v1/chat', body);\n`, 'typescript', catalog));
+    assert.equal(mentionsLlm(`BASE_URL = "https://api.deepseek.com"\n`, 'python', catalog), false);
+    assert.ok(mentionsLlm(`import httpx\nhttpx.post("https://api.deepseek.com/chat/completions", json=body)\n`, 'python', catalog));
+  });
 });

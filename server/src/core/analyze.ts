@@ -48,9 +48,11 @@ export function languageOf(path: string): SourceLanguage | null {
   return null;
 }
 
-/** Cheap check before any parse: does the text mention any SDK, endpoint or distinctive method? */
+/** Cheap check before any parse: does the text import an SDK, call a distinctive method, or name an endpoint and an HTTP client? */
 export function mentionsLlm(text: string, language: 'python' | 'typescript', catalog: CatalogIndex): boolean {
-  return catalog.markerPattern[language].test(text);
+  if (catalog.markerPattern[language].test(text)) return true;
+  const http = catalog.httpPattern[language];
+  return http.hosts.test(text) && http.clients.test(text);
 }
 
 /**

@@ -192,25 +192,41 @@ export interface CatalogIndex {
   catalog: Catalog;
   /** The prefilter's markers as one alternation: one regex pass over a file is ~3× faster than an `includes` per marker. */
   markerPattern: Record<Language, RegExp>;
+  /**
+   * A raw HTTP call needs both a provider's host and an HTTP client (`fetch`, `axios`, `requests`):
+   * the hosts alone are in every file of a provider SDK's tests and defaults.
+   */
+  httpPattern: Record<Language, { hosts: RegExp; clients: RegExp }>;
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
   const sdkMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  const plainMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  const heuristicMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  const hosts: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  const clients: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
   for (const sdk of catalog.sdks) for (const m of sdk.markers) sdkMarkers[sdk.language].add(m);
-  for (const h of catalog.http) for (const m of h.markers) plainMarkers[h.language].add(m);
+  for (const h of catalog.http) {
+    for (const m of h.markers) hosts[h.language].add(m);
+    // `axios.default.post` → axios, `requests.Session().post` → requests, `fetch` → fetch.
+    for (const c of h.clients) for (const s of c.symbols) clients[h.language].add(s.split('.')[0].replace(/\(\)$/, ''));
+  }
   // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere),
   // so their method paths are markers too: `chat.completions`, `messages.create`.
   for (const sdk of catalog.sdks) {
     const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
-    for (const m of methods) if (m.heuristic) for (const p of m.paths) plainMarkers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
+    for (const m of methods) if (m.heuristic) for (const p of m.paths) heuristicMarkers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
   }
+  const http = (language: Language) => ({
+    hosts: new RegExp(alternation([...hosts[language]])),
+    clients: new RegExp(`\\b(?:${alternation([...clients[language]])})\\b`),
+  });
   return {
     catalog,
     markerPattern: {
-      python: new RegExp(alternation([...sdkMarkers.python, ...plainMarkers.python])),
-      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...plainMarkers.typescript])}`),
+      python: new RegExp(alternation([...sdkMarkers.python, ...heuristicMarkers.python])),
+      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...heuristicMarkers.typescript])}`),
     },
+    httpPattern: { python: http('python'), typescript: http('typescript') },
   };
 }
 
