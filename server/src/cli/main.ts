@@ -185,10 +185,11 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   };
   const pending = slots.filter((slot) => !slot.result);
   // Files to parse may go to worker threads; the rest (no SDK in them, prompt files) are answered here at once.
-  const catalog = pending.length ? (await engine()).catalog : null;
+  const wantsWorkers = !options.fix && (options.concurrency === 'auto' || (options.concurrency ?? 0) > 0);
+  const catalog = wantsWorkers && pending.length ? (await engine()).catalog : null;
   const toParse = catalog ? pending.filter((slot) => needsParse(slot.f.rel, slot.text, catalog)) : [];
   const bytesToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
-  const threads = options.fix ? 0 : options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(options.concurrency ?? 0, MAX_WORKERS);
+  const threads = !wantsWorkers ? 0 : options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
   const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
   const onWorkers = new Set(script ? toParse : []);
   for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text);

@@ -89,7 +89,9 @@ async function readIgnore(dir: string): Promise<IgnoreLayer | null> {
 
 function ignored(layers: IgnoreLayer[], path: string, isDir: boolean): boolean {
   for (const { dir, ig } of layers) {
-    const rel = relative(dir, path).split(sep).join('/');
+    // Paths under the walk are joined from the layer's directory: a slice, not path.relative (a third of the walk).
+    const under = path.startsWith(dir + sep) ? path.slice(dir.length + 1) : relative(dir, path);
+    const rel = sep === '/' ? under : under.split(sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
     if (ig.ignores(isDir ? `${rel}/` : rel)) return true;
   }
@@ -107,7 +109,8 @@ async function walk(dir: string, root: string, layers: IgnoreLayer[], excludes: 
     out.skipped.push({ file: toRel(root, dir), reason: 'unreadable directory' });
     return;
   }
-  const own = await readIgnore(dir);
+  // Most directories have no .gitignore: look in the listing rather than fail a read in each.
+  const own = entries.some((e) => e.name === '.gitignore') ? await readIgnore(dir) : null;
   const here = own && !layers.some((l) => l.dir === dir) ? [...layers, own] : layers;
   const subdirs: string[] = [];
   for (const e of entries) {
