@@ -49,6 +49,26 @@ interface LanguageIndex {
   /** Bedrock-style commands by class name, for `client.send(new sdk.ConverseCommand(...))` with an unresolvable `sdk`. */
   commandsByName: Map<string, { sdk: SdkSpec; method: MethodSpec }>;
   wrappers: { decorators: Set<string>; loops: Set<string>; calls: Set<string>; namePattern: RegExp | null };
+  /**
+   * Every name a symbol that `matchSym` knows can start with: each key of `clients`, `functions`,
+   * `moduleClients` and `http` up to each `.` or `(` (`requests`, `requests.Session`, `openai`,
+   * `google.generativeai`). Most calls (`console.log`, `expect`, the file's own functions) start
+   * with none of them and are ruled out with one lookup.
+   */
+  symbolRoots: Set<string>;
+  /** The last name of each heuristic method path (`create`, `generateContent`). */
+  heuristicLastNames: Set<string>;
+  /** The method names the receiver heuristics look for (`invoke`, `ainvoke`). */
+  receiverMethodNames: Set<string>;
+}
+
+function rootsOf(keys: Iterable<string>): Set<string> {
+  const roots = new Set<string>();
+  for (const key of keys) {
+    for (let i = 0; i < key.length; i++) if (key[i] === '.' || key[i] === '(') roots.add(key.slice(0, i));
+    roots.add(key);
+  }
+  return roots;
 }
 
 const indexCache = new WeakMap<Catalog, Record<Language, LanguageIndex>>();
@@ -61,6 +81,7 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
       clients: new Map(), moduleClients: new Map(), functions: new Map(), commands: new Map(), http: new Map(), heuristics: [],
       receiverHeuristics: [], commandsByName: new Map(),
       wrappers: { decorators: new Set(), loops: new Set(), calls: new Set(), namePattern: null },
+      symbolRoots: new Set(), heuristicLastNames: new Set(), receiverMethodNames: new Set(),
     };
     for (const sdk of catalog.sdks.filter((s) => s.language === language)) {
       for (const client of sdk.clients) for (const sym of client.symbols) if (!idx.clients.has(sym)) idx.clients.set(sym, { sdk, client });
@@ -91,6 +112,9 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
       w.calls.forEach((d) => idx.wrappers.calls.add(d));
       idx.wrappers.namePattern = new RegExp(w.namePattern, 'i');
     }
+    idx.symbolRoots = rootsOf([...idx.clients.keys(), ...idx.functions.keys(), ...idx.moduleClients.keys(), ...idx.http.keys()]);
+    for (const h of idx.heuristics) idx.heuristicLastNames.add(h.path[h.path.length - 1]);
+    for (const h of idx.receiverHeuristics) for (const m of h.methods) for (const p of m.paths) idx.receiverMethodNames.add(p);
     return idx;
   };
   const built = { python: make('python'), typescript: make('typescript') };
@@ -194,6 +218,7 @@ class Extractor {
   }
 
   private matchSym(sym: Sym, info: CallInfo): Match | null {
+    if (!this.mayMatchSym(sym.parts[0].name)) return null;
     const { parts, options, retryWrapped, structured } = this.normalise(sym.parts);
     const key = symKey(parts);
     const base = { args: { call: info.expr, scope: info.scope, objectArgs: this.objectArgs } as ArgSource, heuristic: false, retryWrapped, structured };
@@ -227,6 +252,14 @@ class Extractor {
     const http = this.idx.http.get(key);
     if (http) return this.matchHttp(http, info, parts);
     return null;
+  }
+
+  /** Whether any symbol `matchSym` knows starts with this root (see `symbolRoots`). */
+  private mayMatchSym(root: string): boolean {
+    if (this.idx.symbolRoots.has(root)) return true;
+    // `import openai.lib as x` in Python: a module client (`openai`) matches longer roots too.
+    for (const mk of this.idx.moduleClients.keys()) if (root.startsWith(`${mk}.`)) return true;
+    return false;
   }
 
   private clientMatch(sdk: SdkSpec, client: ClientSpec, method: MethodSpec, info: CallInfo, layers: ArgSource[], retryWrapped: string | null): Match | null {
@@ -341,15 +374,15 @@ class Extractor {
   }
 
   private matchHeuristic(info: CallInfo): Match | null {
-    if (this.isMock(info)) return null;
-    const names = calleeNames(info.expr.callee).filter((n) => !this.catalog.transparentSegments.includes(n));
+    const callee = info.expr.callee;
+    if (callee.k !== 'attr') return null;
+    if (!this.idx.heuristicLastNames.has(callee.name) && !this.catalog.transparentSegments.includes(callee.name)) return null;
+    const names = calleeNames(callee).filter((n) => !this.catalog.transparentSegments.includes(n));
     if (names.length < 2) return null;
+    const pathMatches = this.idx.heuristics.filter(({ path }) => names.length > path.length && names.slice(names.length - path.length).every((n, i) => n === path[i]));
+    if (!pathMatches.length || this.isMock(info)) return null;
     const args: ArgSource = { call: info.expr, scope: info.scope, objectArgs: this.objectArgs };
-    const candidates = this.idx.heuristics.filter(({ path, method }) => {
-      if (names.length <= path.length) return false;
-      const tail = names.slice(names.length - path.length);
-      return tail.every((n, i) => n === path[i]) && !!this.firstParam(args, method.model ?? []);
-    });
+    const candidates = pathMatches.filter(({ method }) => !!this.firstParam(args, method.model ?? []));
     if (!candidates.length) return null;
     const preferred = candidates.find(({ sdk }) => sdk.markers.some((m) => this.importedModules.some((mod) => mod.includes(m)))) ?? candidates[0];
     const { sdk, method } = preferred;
@@ -374,7 +407,7 @@ class Extractor {
   /** `self.llm.ainvoke(...)`, `chain.invoke(...)` in a file that imports LangChain. */
   private matchReceiverHeuristic(info: CallInfo): Match | null {
     const callee = info.expr.callee;
-    if (callee.k !== 'attr') return null;
+    if (callee.k !== 'attr' || !this.idx.receiverMethodNames.has(callee.name)) return null;
     const receiver = lastName(callee.object) || (callee.object.k === 'call' ? lastName(callee.object.callee) : '');
     if (!receiver) return null;
     for (const h of this.idx.receiverHeuristics) {
