@@ -54,6 +54,8 @@ const enum Role {
   /** Wrappers whose value is their operand's: `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`, `await x`. */
   Transparent,
   TaggedTemplate,
+  /** Types (annotations, interfaces, aliases, type parameters): no call or value in them, nothing to walk. */
+  Type,
 }
 
 let roles: Uint8Array;
@@ -61,6 +63,8 @@ let roles: Uint8Array;
 function nodeRoles(K: typeof ts.SyntaxKind): Uint8Array {
   const table = new Uint8Array(K.Count);
   const set = (role: Role, ...kinds: ts.SyntaxKind[]) => kinds.forEach((k) => (table[k] = role));
+  for (let k = K.FirstTypeNode; k <= K.LastTypeNode; k++) table[k] = Role.Type;
+  set(Role.Type, K.InterfaceDeclaration, K.TypeAliasDeclaration, K.TypeParameter);
   set(Role.Variable, K.VariableDeclaration);
   set(Role.Property, K.PropertyAssignment);
   set(Role.Import, K.ImportDeclaration);
@@ -227,8 +231,22 @@ class Lowerer {
       }
       case Role.Call:
         return this.visitCall(node as ts.CallExpression | ts.NewExpression, ctx);
+      case Role.Type:
+        return;
     }
-    typescript.forEachChild(node, (child) => this.visit(child, ctx));
+    typescript.forEachChild(node, this.visitorIn(ctx));
+  }
+
+  private lastContext: Context | null = null;
+  private lastVisitor: (child: ts.Node) => void = () => undefined;
+
+  /** `(child) => this.visit(child, ctx)`, made once per run of siblings in one context rather than once per node. */
+  private visitorIn(ctx: Context): (child: ts.Node) => void {
+    if (ctx !== this.lastContext) {
+      this.lastContext = ctx;
+      this.lastVisitor = (child) => this.visit(child, ctx);
+    }
+    return this.lastVisitor;
   }
 
   private noteBoundName(node: ts.VariableDeclaration | ts.PropertyAssignment): void {
