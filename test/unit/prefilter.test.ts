@@ -15,7 +15,7 @@ describe('prefilter', () => {
     const { catalog } = await testEngine();
     const modules = new Set<string>();
     for (const sdk of catalog.catalog.sdks) {
-      if (sdk.language !== 'typescript') continue;
+      if (sdk.language !== 'typescript' || sdk.markersIn === 'text') continue;
       for (const client of sdk.clients ?? []) for (const s of client.symbols) modules.add(moduleOf(s));
       for (const fn of sdk.functions ?? []) for (const p of fn.paths) modules.add(moduleOf(p));
     }
@@ -29,10 +29,42 @@ describe('prefilter', () => {
     assert.deepEqual(missed, []);
   });
 
+  it('passes a Python file that imports any module the catalogue knows, in every import form', async () => {
+    const { catalog } = await testEngine();
+    // `google.genai.Client`: imported as `import google.genai`, `from google.genai import Client`, `from google import genai`.
+    const paths = new Set<string[]>();
+    for (const sdk of catalog.catalog.sdks) {
+      if (sdk.language !== 'python' || sdk.markersIn === 'text') continue;
+      for (const client of sdk.clients ?? []) for (const s of client.symbols) paths.add(s.replace(/\(\)/g, '').split('.'));
+      for (const fn of sdk.functions ?? []) for (const p of fn.paths) paths.add(p.split('.'));
+    }
+    assert.ok(paths.size > 50, `${paths.size} symbols`);
+    const missed: string[] = [];
+    for (const path of paths) {
+      const module = path.slice(0, -1).join('.');
+      const forms = [`import ${module}`, `import ${module} as sdk`, `from ${module} import ${path[path.length - 1]}`, `    from ${module} import (\n        ${path[path.length - 1]},\n    )`];
+      if (path.length > 2) forms.push(`from ${path.slice(0, -2).join('.')} import ${path[path.length - 2]}`);
+      for (const form of forms) if (!mentionsLlm(`"""App code."""\n${form}\n`, 'python', catalog)) missed.push(form);
+    }
+    assert.deepEqual(missed, []);
+  });
+
+  it('passes a file using an SDK reached through a general-purpose package when it names the SDK anywhere', async () => {
+    const { catalog } = await testEngine();
+    assert.ok(mentionsLlm(`import boto3\nclient = boto3.client("bedrock-runtime")\n`, 'python', catalog));
+    assert.equal(mentionsLlm(`import boto3\ns3 = boto3.client("s3")\n`, 'python', catalog), false);
+  });
+
   it('passes a file whose client comes from elsewhere when it calls a distinctive method path or names an endpoint', async () => {
     const { catalog } = await testEngine();
     assert.ok(mentionsLlm(`import { client } from './clients';\nawait client.chat.completions.create({ model: 'gpt-4o', messages });\n`, 'typescript', catalog));
     assert.ok(mentionsLlm(`await fetch('https://api.anthropic.com/v1/messages', { method: 'POST' });\n`, 'typescript', catalog));
+  });
+
+  it('does not parse a Python file that only names SDKs in settings, strings and docstrings', async () => {
+    const text = ['"""Defaults for the litellm and openai providers."""', 'DEFAULT_MODEL = "openai/gpt-4o"', 'LITELLM_KEY = "litellm_api_key"', 'def broken(:'].join('\n');
+    assert.deepEqual((await analyze('server/constants.py', text)).warnings, []);
+    assert.match((await analyze('server/llm.py', `import litellm\n${text}`)).warnings[0]?.message ?? '', /syntax error/);
   });
 
   it('does not parse a TS file that only names SDKs in words, ids, paths and comments', async () => {

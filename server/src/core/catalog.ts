@@ -97,8 +97,17 @@ export interface SdkSpec {
   id: string;
   provider: Provider;
   language: Language;
-  /** Substrings whose presence makes a file worth parsing. */
+  /**
+   * What makes a file worth parsing: a marker inside an import of the SDK's package (`openai` in
+   * `from openai import OpenAI` or `from '@anthropic-ai/sdk'`); a marker in quotes is the whole
+   * package name (`'ai'`), one with a space is matched as written (`import together`).
+   */
   markers: string[];
+  /**
+   * `text`: the markers count anywhere in the file, for an SDK reached through a general-purpose
+   * package (Bedrock through `boto3.client("bedrock-runtime")`).
+   */
+  markersIn?: 'imports' | 'text';
   clients: ClientSpec[];
   /** Module-level callables: full qualified symbols (`litellm.completion`). */
   functions?: MethodSpec[];
@@ -202,9 +211,10 @@ export interface CatalogIndex {
 export function indexCatalog(catalog: Catalog): CatalogIndex {
   const sdkMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
   const heuristicMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
+  const textMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
   const hosts: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
   const clients: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  for (const sdk of catalog.sdks) for (const m of sdk.markers) sdkMarkers[sdk.language].add(m);
+  for (const sdk of catalog.sdks) for (const m of sdk.markers) (sdk.markersIn === 'text' ? textMarkers : sdkMarkers)[sdk.language].add(m);
   for (const h of catalog.http) {
     for (const m of h.markers) hosts[h.language].add(m);
     // `axios.default.post` → axios, `requests.Session().post` → requests, `fetch` → fetch.
@@ -223,11 +233,24 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   return {
     catalog,
     markerPattern: {
-      python: new RegExp(alternation([...sdkMarkers.python, ...heuristicMarkers.python])),
-      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...heuristicMarkers.typescript])}`),
+      python: new RegExp(`${importedPythonMarkers([...sdkMarkers.python])}|${alternation([...heuristicMarkers.python, ...textMarkers.python])}`, 'm'),
+      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...heuristicMarkers.typescript, ...textMarkers.typescript])}`),
     },
     httpPattern: { python: http('python'), typescript: http('typescript') },
   };
+}
+
+/**
+ * In Python an SDK marker counts only in an import statement (`import openai`, `from
+ * langchain_openai import ChatOpenAI`, `from google import genai`, a parenthesised name list too),
+ * for the same reason as in TypeScript: "litellm" in a settings key or a docstring is not a call.
+ * Markers that spell out their import (`import together`) stay verbatim.
+ */
+function importedPythonMarkers(markers: string[]): string {
+  const verbatim = markers.filter((m) => /\s/.test(m));
+  const inStatement = markers.filter((m) => !verbatim.includes(m));
+  const statement = `^[ \\t]*(?:from|import)[ \\t]+(?:[^\\n(]*?|[^\\n(]*\\([^)]*?)(?:${alternation(inStatement)})`;
+  return verbatim.length ? `${statement}|${alternation(verbatim)}` : statement;
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
