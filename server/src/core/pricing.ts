@@ -58,6 +58,8 @@ export function listCostUsd(p: ModelPrice, inputTokens: number, outputTokens: nu
 
 export class Prices {
   private canonicalIndex: Map<string, string> | null = null;
+  /** `suggest` answers, by provider, limit and name. */
+  private readonly suggestions = new Map<string, string[]>();
 
   constructor(readonly table: PriceTable) {}
 
@@ -117,6 +119,18 @@ export class Prices {
 
   /** Known names closest to an unknown one, for "did you mean". */
   suggest(model: string, provider: Provider, limit = 3): string[] {
+    // A repository repeats its unknown names call after call; each answer is an edit distance to every known model.
+    const key = `${provider}\u0000${limit}\u0000${model}`;
+    let answer = this.suggestions.get(key);
+    if (!answer) {
+      answer = this.closest(model, provider, limit);
+      if (this.suggestions.size >= 10_000) this.suggestions.clear();
+      this.suggestions.set(key, answer);
+    }
+    return [...answer];
+  }
+
+  private closest(model: string, provider: Provider, limit: number): string[] {
     const target = canonicalName(model);
     const scored: Array<[number, string]> = [];
     const seen = new Set<string>();
