@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { commands, languages, LanguageStatusSeverity, StatusBarAlignment, window, workspace, type ExtensionContext } from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../../server/src/core/format';
+import { USAGE_FILE_TEMPLATE } from '../../server/src/core/usageTemplate';
 import { CostPanel } from './panel/costPanel';
 
 let client: LanguageClient | undefined;
@@ -114,8 +115,7 @@ export async function activate(context: ExtensionContext): Promise<LlmlintApi> {
         await workspace.fs.stat(uri);
       } catch {
         // A starting point that says what the file is for; `llmlint usage --init` lists every call site.
-        const template = '# Call volumes for llmlint: how often each LLM call runs (`llmlint usage --init` lists every call site).\nversion: 1\ncallSites: {}\nfiles: {}\nfeatures: {}\n';
-        await workspace.fs.writeFile(uri, new TextEncoder().encode(template));
+        await workspace.fs.writeFile(uri, new TextEncoder().encode(USAGE_FILE_TEMPLATE));
       }
       await window.showTextDocument(uri);
     }),

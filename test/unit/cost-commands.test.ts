@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
 import { matchSnapshot } from '../helpers/snapshot';
+import { parseUsage } from '../../server/src/core/usage';
+import { USAGE_FILE_TEMPLATE } from '../../server/src/core/usageTemplate';
 
 const CALL = (model: string, bound: number) => `from openai import OpenAI\nclient = OpenAI()\n\ndef answer(q):\n    return client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Answer briefly."}], max_completion_tokens=${bound})\n`;
 const USAGE = 'callSites:\n  "app.py::answer#1": { callsPerDay: 1000, feature: answers }\n';
@@ -83,5 +85,38 @@ describe('cost commands', () => {
     assert.ok(text.startsWith('# ours\nversion: 1\ncallSites:\n'));
     assert.match(text, /# "app\.py::other#1": \{ callsPerDay: 0 \}   # app\.py:\d+ · gpt-4o-mini · \$[\d.]+\/call/);
     assert.match(text, /"app\.py::answer#1": \{ callsPerDay: 10 \}/);
+  });
+
+  // The editor's "Open Usage File" writes the template (older versions wrote `callSites: {}`);
+  // `usage --init` then adds its entries, and the file must stay valid YAML throughout.
+  for (const [name, start] of [
+    ['the template', USAGE_FILE_TEMPLATE],
+    ['an older template with callSites: {}', 'version: 1\ncallSites: {}\nfiles: {}\n'],
+  ] as const) {
+    it(`usage --init adds to a file started from ${name}, and the file stays valid`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
+      writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200));
+      writeFileSync(join(dir, 'llmlint.usage.yml'), start);
+      assert.match((await cli(['usage', '--init', '.'], dir)).stdout, /1 call site to fill in/);
+      const text = readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8');
+      assert.equal(text.match(/^callSites:/gm)?.length, 1, text);
+      assert.deepEqual(parseUsage('llmlint.usage.yml', text).problems, []);
+      // Uncommenting the entry, as the comment says, gives the call site its volume.
+      const filled = text.replace('# "app.py::answer#1": { callsPerDay: 0 }', '"app.py::answer#1": { callsPerDay: 40 }');
+      const parsed = parseUsage('llmlint.usage.yml', filled);
+      assert.deepEqual(parsed.problems, []);
+      assert.equal(parsed.usage.callSites['app.py::answer#1']?.callsPerDay, 40);
+    });
+  }
+
+  it('usage --init leaves a file with callSites written inline alone, and prints the entries instead', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
+    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200) + '\ndef other(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[], max_completion_tokens=5)\n');
+    const inline = 'version: 1\ncallSites: { "app.py::answer#1": { callsPerDay: 10 } }\n';
+    writeFileSync(join(dir, 'llmlint.usage.yml'), inline);
+    const run = await cli(['usage', '--init', '.'], dir);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /callSites is written inline, so nothing was added; 1 call site to fill in:\n.*\n {2}# "app\.py::other#1": \{ callsPerDay: 0 \}/);
+    assert.equal(readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8'), inline);
   });
 });

@@ -17,6 +17,7 @@ import { formatHtml, formatMarkdown } from './formatters/costReport';
 import { formatStylish } from './formatters/stylish';
 import type { CliIo } from './main';
 import { USAGE_FILE } from '../node/usage';
+import { USAGE_FILE_TEMPLATE } from '../core/usageTemplate';
 import { scan } from './main';
 import type { JsonReport } from './report';
 
@@ -165,20 +166,27 @@ function gate(limit: Extract<Command, { kind: 'diff' }>['failOnIncrease'], befor
 export async function usageInit(path: string, io: CliIo): Promise<number> {
   const { report: r } = await scan([path], io.cwd, { maxFileBytes: DEFAULT_MAX_FILE_BYTES });
   const file = join(r.root, USAGE_FILE);
-  let text = existing(file) ? readFileSync(file, 'utf8') : '# Call volumes for llmlint: how often each LLM call runs (see the README).\nversion: 1\ncallSites:\n';
+  const shown = relative(io.cwd, file) || file;
+  // An empty `callSites: {}` (older templates) becomes a block the entries can go under.
+  let text = (existing(file) ? readFileSync(file, 'utf8') : USAGE_FILE_TEMPLATE).replace(/^callSites:[ \t]*\{[ \t]*\}[ \t]*$/m, 'callSites:');
   const missing = r.callSites.filter((s) => r.projection.withoutUsage.includes(s.id));
   if (!missing.length) {
-    io.stdout(`${relative(io.cwd, file) || file}: every call site already has volumes.\n`);
+    io.stdout(`${shown}: every call site already has volumes.\n`);
     return 0;
   }
-  if (!/^callSites:\s*$/m.test(text)) text += `${text.endsWith('\n') ? '' : '\n'}callSites:\n`;
   // Entries are added commented out: a volume llmlint made up would be a silent guess.
   const block = [
     `  # added by \`llmlint usage --init\`: set callsPerDay (or callsPerMonth) and uncomment`,
     ...missing.map((s) => `  # "${s.id}": { callsPerDay: 0 }   # ${s.file}:${s.line} · ${s.model.value ?? s.model.default ?? 'dynamic model'} · ${formatUsd(s.estimate.costPerCallUsd.expected)}/call`),
   ].join('\n');
-  text = text.replace(/^callSites:\s*$/m, (m) => `${m}\n${block}`);
+  if (/^callSites:[ \t]*[^\s#]/m.test(text)) {
+    // `callSites: { … }` on one line: entries cannot go under it; show them rather than break the file.
+    io.stdout(`${shown}: callSites is written inline, so nothing was added; ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in:\n${block}\n`);
+    return 0;
+  }
+  if (!/^callSites:[ \t]*(#.*)?$/m.test(text)) text += `${text.endsWith('\n') ? '' : '\n'}callSites:\n`;
+  text = text.replace(/^callSites:[ \t]*(#.*)?$/m, (m) => `${m}\n${block}`);
   writeFileSync(file, text);
-  io.stdout(`${relative(io.cwd, file) || file}: ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in.\n`);
+  io.stdout(`${shown}: ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in.\n`);
   return 0;
 }
