@@ -71,8 +71,9 @@ export class FsProjectSources implements ProjectSources {
     if (this.cache.has(path)) return this.cache.get(path) ?? null;
     let text: string | null = null;
     try {
-      const st = statSync(path);
-      if (st.isFile() && st.size <= DEFAULT_MAX_FILE_BYTES) {
+      // Most candidates (`./x.ts`, `./x.tsx`, `./x/index.ts`…) do not exist: no exception for those.
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st?.isFile() && st.size <= DEFAULT_MAX_FILE_BYTES) {
         const decoded = decodeSource(readFileSync(path));
         text = decoded.ok ? decoded.text : null;
       }
