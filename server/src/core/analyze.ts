@@ -149,6 +149,8 @@ export const UNUSED_SUPPRESSION = 'unused-suppression';
 
 /** Drops suppressed diagnostics; with `reportUnusedDirectives`, reports comments that suppressed nothing. */
 function suppress(diagnostics: Diagnostic[], text: string, lang: 'python' | 'typescript', settings: Settings, cellAtOffset: (offset: number) => number | null): Diagnostic[] {
+  // Nothing to suppress, and no unused suppression to report: no need to look for the comments.
+  if (!diagnostics.length && !settings.reportUnusedDirectives) return diagnostics;
   const directives = parseDirectives(text, lang);
   if (!directives.length) return diagnostics;
   const index = new LineIndex(text);
