@@ -9,17 +9,10 @@ import { commands, languages, LanguageStatusSeverity, StatusBarAlignment, window
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { formatUsd } from '../../server/src/core/format';
 import { USAGE_FILE_TEMPLATE } from '../../server/src/core/usageTemplate';
+import type { StatusParams } from '../../server/src/lsp/server';
 import { CostPanel } from './panel/costPanel';
 
 let client: LanguageClient | undefined;
-
-interface StatusParams {
-  pid: number;
-  file: string;
-  callSites: number;
-  problems: number;
-  analysisMs: number;
-}
 
 const RULE_IDS_REQUEST = 'llmlint/ruleDocs';
 

@@ -108,6 +108,19 @@ describe('language server (in-process)', function () {
     assert.deepEqual(projection.unknownPrice, ['backend/translate.py::translate_reply#1']);
   });
 
+  it('answers the panel\'s what-if: the call sites on one model with volumes, repriced on another', async () => {
+    const projection: { callSites: Array<{ model: string | null; callsPerMonth: number | null }> } = await client.sendRequest('llmlint/projection');
+    const onModel = projection.callSites.filter((s) => s.model === 'gpt-4o' && s.callsPerMonth !== null);
+    assert.ok(onModel.length > 0, 'the sample has gpt-4o calls with volumes');
+    const cheaper: { before: number; after: number; callSites: number; unknownModel: boolean } = await client.sendRequest('llmlint/whatIf', { from: 'gpt-4o', to: 'gpt-4o-mini' });
+    assert.equal(cheaper.callSites, onModel.length);
+    // Both sides before cache and batch discounts: `before` is the list price of what the sites cost now.
+    assert.ok(cheaper.before > 0, `${cheaper.before}`);
+    assert.ok(cheaper.after > 0 && cheaper.after < cheaper.before / 5, `${cheaper.after} vs ${cheaper.before}`);
+    const unknown: { unknownModel: boolean } = await client.sendRequest('llmlint/whatIf', { from: 'gpt-4o', to: 'no-such-model' });
+    assert.equal(unknown.unknownModel, true);
+  });
+
   it('re-estimates open files when a template they read changes on disk', async () => {
     const uri = uriOf('backend/reply.py');
     open('backend/reply.py', 'python');

@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { formatUsd } from '../core/format';
-import type { Provider } from '../core/catalog';
 import { Prices } from '../core/pricing';
-import { swapCost, type SwapResult } from '../core/whatif';
+import { whatIf } from '../core/whatif';
 import { PRICE_TABLE } from '../node/engine';
 import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
 import type { Command, WhatIf } from './args';
@@ -36,19 +35,21 @@ export async function report(cmd: Extract<Command, { kind: 'report' }>, io: CliI
   return 0;
 }
 
-/** The call sites on `from` (in a feature) with volumes, repriced on `to`. */
-export function whatIf(r: JsonReport, w: WhatIf, prices: Prices): SwapResult {
-  const sites = r.callSites.filter((s) => (s.model.value ?? s.model.default) === w.from && s.callsPerMonth && (!w.feature || s.feature === w.feature));
-  const items = sites.map((s) => ({ inputTokens: s.estimate.inputTokens.expected, outputTokens: s.estimate.outputTokens.expected, costPerCallUsd: s.estimate.costPerCallUsd.expected, callsPerMonth: s.callsPerMonth!.value }));
-  return swapCost(items, w.to, (sites[0]?.modelProvider ?? 'other') as Provider, prices);
-}
-
 function whatIfText(r: JsonReport, swaps: WhatIf[], format: string): string {
   if (!swaps.length || format === 'json' || format === 'html') return '';
   const prices = new Prices(PRICE_TABLE);
+  const sites = r.callSites.map((s) => ({
+    model: s.model.value ?? s.model.default ?? null,
+    modelProvider: s.modelProvider,
+    feature: s.feature,
+    callsPerMonth: s.callsPerMonth?.value ?? null,
+    inputTokens: s.estimate.inputTokens.expected,
+    outputTokens: s.estimate.outputTokens.expected,
+    costPerCallUsd: s.estimate.costPerCallUsd.expected,
+  }));
   const lines = ['', format === 'markdown' ? '### What if' : 'What if'];
   for (const w of swaps) {
-    const res = whatIf(r, w, prices);
+    const res = whatIf(sites, w, prices);
     const scope = `${w.from} → ${w.to}${w.feature ? ` in ${w.feature}` : ''}`;
     if (!res.callSites) lines.push(`- ${scope}: no call site on ${w.from} with volumes`);
     else if (res.after === null) lines.push(`- ${scope}: "${w.to}" has no price in the table`);

@@ -30,3 +30,33 @@ export function swapCost(items: SwapItem[], to: string, provider: Provider, pric
   }
   return { before: before / 1e9, after: target ? after / 1e9 : null, callSites: items.length };
 }
+
+/** A call site as both the CLI's report and the editor's projection describe it. */
+export interface SwapSite {
+  model: string | null;
+  modelProvider: string;
+  feature: string | null;
+  /** null: no volumes known, so no monthly cost to compare. */
+  callsPerMonth: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  costPerCallUsd: number | null;
+}
+
+export interface Swap {
+  from: string;
+  to: string;
+  /** Only the call sites of this feature. */
+  feature?: string | null;
+}
+
+/**
+ * The call sites on `swap.from` (in `swap.feature`, when given) that have volumes, repriced on
+ * `swap.to`. `key` is how model names compare: the editor's panel only ever saw masked names.
+ */
+export function whatIf(sites: SwapSite[], swap: Swap, prices: Prices, key: (model: string) => string = (model) => model): SwapResult {
+  const from = key(swap.from);
+  const chosen = sites.filter((s) => s.model !== null && key(s.model) === from && s.callsPerMonth !== null && (!swap.feature || s.feature === swap.feature));
+  const items = chosen.map((s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costPerCallUsd: s.costPerCallUsd, callsPerMonth: s.callsPerMonth! }));
+  return swapCost(items, swap.to, (chosen[0]?.modelProvider ?? 'other') as Provider, prices);
+}

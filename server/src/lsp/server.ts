@@ -17,12 +17,11 @@ import { DocumentCache } from '../core/languages/reuse';
 import { DependencyGraph } from '../core/dependencies';
 import type { ProjectSources, SourceText } from '../core/project';
 import { projectResults, totalsOf, type SiteProjection } from '../core/projection';
-import { swapCost } from '../core/whatif';
+import { whatIf, type Swap } from '../core/whatif';
 import { ruleMarkdown } from '../core/rules/docs';
 import { findRule } from '../core/rules/registry';
 import { maskDeep, maskSecrets } from '../core/secrets';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
-import type { Provider } from '../core/catalog';
 import type { ConfigProblem } from '../core/config';
 import type { FileResult } from '../core/types';
 import { EMPTY_USAGE, type UsageModel } from '../core/usage';
@@ -425,10 +424,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   /** What-if: the monthly cost of the call sites on model `from` (in a feature), repriced on `to`. */
   connection.onRequest('llmlint/whatIf', async (params: WhatIfParams): Promise<WhatIfResult> => {
     const e = await engine!;
+    const sites = [...workspaceSites.values()].flat().map((s) => ({ ...s, costPerCallUsd: s.costPerCallUsd.expected }));
     // The panel only ever saw masked model names.
-    const sites = [...workspaceSites.values()].flat().filter((s) => s.model !== null && maskSecrets(s.model) === maskSecrets(params.from) && s.callsPerMonth !== null && (!params.feature || s.feature === params.feature));
-    const items = sites.map((s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costPerCallUsd: s.costPerCallUsd.expected, callsPerMonth: s.callsPerMonth! }));
-    const r = swapCost(items, params.to, (sites[0]?.modelProvider ?? 'other') as Provider, e.prices);
+    const r = whatIf(sites, params, e.prices, maskSecrets);
     return { before: r.before, after: r.after ?? r.before, callSites: r.callSites, unknownModel: r.after === null };
   });
 
@@ -500,12 +498,8 @@ export interface ProjectionResult {
   withoutUsage: string[];
 }
 
-export interface WhatIfParams {
-  from: string;
-  to: string;
-  /** Only call sites of this feature (all when absent). */
-  feature?: string | null;
-}
+/** Only call sites of `feature` (all when absent). */
+export type WhatIfParams = Swap;
 
 export interface WhatIfResult {
   /** Monthly cost of the affected call sites now, and with the other model (USD). */
