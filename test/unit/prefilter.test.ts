@@ -61,6 +61,21 @@ describe('prefilter', () => {
     assert.ok(mentionsLlm(`await fetch('https://api.anthropic.com/v1/messages', { method: 'POST' });\n`, 'typescript', catalog));
   });
 
+  // Each of these was a call site before the prefilter looked at imports only (found in review).
+  const reached: Array<[string, string]> = [
+    ['app/chat.ts', "import { chatModel, HumanMessage } from '@/lib/langchain';\nexport const ask = (q: string) => chatModel.invoke([new HumanMessage(q)]);\n"],
+    ['app/models.ts', "import { ChatModelFactory } from '../langchain/models';\nconst model = ChatModelFactory.create();\nexport const ask = (q: string) => model.invoke(q);\n"],
+    ['app/converse.ts', "import { bedrock, ConverseCommand } from './bedrock-client';\nexport const ask = (messages: any[]) => bedrock.send(new ConverseCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages }));\n"],
+    ['app/co.py', 'try: import cohere\nexcept ImportError: pass\nco = cohere.ClientV2()\nco.chat(model="command-r", messages=[{"role": "user", "content": "Hi"}])\n'],
+    ['app/star.py', 'from .deps import *\nopenai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "Hi"}])\n'],
+    ['app/raw.py', 'def ask(client):\n    return client.messages.with_raw_response.create(model="claude-3-5-haiku-latest", max_tokens=10, messages=[])\n'],
+  ];
+  for (const [path, text] of reached) {
+    it(`passes, and finds the call in, ${path}: ${text.split('\n')[0]}`, async () => {
+      assert.equal((await analyze(path, text)).callSites.length, 1);
+    });
+  }
+
   it('does not parse a Python file that only names SDKs in settings, strings and docstrings', async () => {
     const text = ['"""Defaults for the litellm and openai providers."""', 'DEFAULT_MODEL = "openai/gpt-4o"', 'LITELLM_KEY = "litellm_api_key"', 'def broken(:'].join('\n');
     assert.deepEqual((await analyze('server/constants.py', text)).warnings, []);

@@ -209,22 +209,58 @@ export interface CatalogIndex {
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
-  const sdkMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  const heuristicMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  const textMarkers: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  const hosts: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  const clients: Record<Language, Set<string>> = { python: new Set(), typescript: new Set() };
-  for (const sdk of catalog.sdks) for (const m of sdk.markers) (sdk.markersIn === 'text' ? textMarkers : sdkMarkers)[sdk.language].add(m);
+  const perLanguage = <T>(make: () => T): Record<Language, T> => ({ python: make(), typescript: make() });
+  // Markers that must sit in an import of a package; in any import (relative too: the receiver
+  // heuristics accept `from './langchain'`); anywhere (these as regex sources).
+  const packageMarkers = perLanguage(() => new Set<string>());
+  const anyImportMarkers = perLanguage(() => new Set<string>());
+  const anywhere = perLanguage(() => new Set<string>());
+  const hosts = perLanguage(() => new Set<string>());
+  const clients = perLanguage(() => new Set<string>());
+  const pythonModules = new Set<string>();
+  /** First segment of a heuristic method path → its second segments (`chat` → `completions`, `complete`). */
+  const heuristicPaths = perLanguage(() => new Map<string, Set<string>>());
+  const addTo = (map: Map<string, Set<string>>, key: string, value: string | undefined) => {
+    if (value === undefined) return;
+    if (!map.has(key)) map.set(key, new Set());
+    map.get(key)!.add(value);
+  };
+  const transparent = `(?:\\.(?:${alternation(catalog.transparentSegments)}))*`;
+  for (const sdk of catalog.sdks) {
+    const lang = sdk.language;
+    for (const m of sdk.markers) {
+      if (sdk.markersIn === 'text') anywhere[lang].add(escapeRegExp(m));
+      else (sdk.receiverHeuristics?.length ? anyImportMarkers : packageMarkers)[lang].add(m);
+    }
+    // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere), so
+    // their method paths are markers too, through `with_raw_response`-like segments: `chat.completions`.
+    const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+    for (const m of methods) {
+      if (m.heuristic) for (const p of m.paths) addTo(heuristicPaths[lang], p.split('.')[0], p.split('.')[1]);
+      // `client.send(new ConverseCommand(…))` matches by the command's class name alone.
+      for (const command of Object.keys(m.commands ?? {})) anywhere[lang].add(`\\b${escapeRegExp(command.slice(command.lastIndexOf('.') + 1))}\\b`);
+    }
+    // Python: a module used by name without an import this file shows (`from .deps import *`, then
+    // `openai.ChatCompletion.create(…)`) still resolves to the catalogue's symbol.
+    if (lang === 'python' && sdk.markersIn !== 'text') {
+      for (const symbol of [...sdk.clients.flatMap((c) => c.symbols), ...(sdk.functions ?? []).flatMap((f) => f.paths)]) {
+        const module = symbol.replace(/\(\)/g, '').split('.').slice(0, -1).join('.');
+        if (module) pythonModules.add(`${module}.`);
+      }
+    }
+  }
+  // One alternative per first segment: `chat(?:\.with_raw_response)*\.(?:completions|complete|…)`.
+  for (const lang of ['python', 'typescript'] as const) {
+    for (const [first, seconds] of heuristicPaths[lang]) anywhere[lang].add(`${escapeRegExp(first)}${transparent}\\.(?:${alternation([...seconds])})`);
+  }
+  // `openai.` covers `openai.lib.azure.`; plain text, no word boundary: a literal alternation is
+  // what the regex engine scans fastest, and `xopenai.` passing too costs nothing.
+  const modules = [...pythonModules].sort();
+  for (const m of modules) if (!modules.some((shorter) => shorter !== m && m.startsWith(shorter))) anywhere.python.add(escapeRegExp(m));
   for (const h of catalog.http) {
     for (const m of h.markers) hosts[h.language].add(m);
     // `axios.default.post` → axios, `requests.Session().post` → requests, `fetch` → fetch.
     for (const c of h.clients) for (const s of c.symbols) clients[h.language].add(s.split('.')[0].replace(/\(\)$/, ''));
-  }
-  // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere),
-  // so their method paths are markers too: `chat.completions`, `messages.create`.
-  for (const sdk of catalog.sdks) {
-    const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
-    for (const m of methods) if (m.heuristic) for (const p of m.paths) heuristicMarkers[sdk.language].add(p.split('.').slice(0, 2).join('.'));
   }
   const http = (language: Language) => ({
     hosts: new RegExp(alternation([...hosts[language]])),
@@ -233,8 +269,8 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   return {
     catalog,
     markerPattern: {
-      python: new RegExp(`${importedPythonMarkers([...sdkMarkers.python])}|${alternation([...heuristicMarkers.python, ...textMarkers.python])}`, 'm'),
-      typescript: new RegExp(`${importedMarkers([...sdkMarkers.typescript])}|${alternation([...heuristicMarkers.typescript, ...textMarkers.typescript])}`),
+      python: new RegExp([importedPythonMarkers([...packageMarkers.python, ...anyImportMarkers.python]), ...anywhere.python].join('|')),
+      typescript: new RegExp([importedMarkers([...packageMarkers.typescript], [...anyImportMarkers.typescript]), ...anywhere.typescript].join('|')),
     },
     httpPattern: { python: http('python'), typescript: http('typescript') },
   };
@@ -249,11 +285,15 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
 function importedPythonMarkers(markers: string[]): string {
   const verbatim = markers.filter((m) => /\s/.test(m));
   const inStatement = markers.filter((m) => !verbatim.includes(m));
-  const statement = `^[ \\t]*(?:from|import)[ \\t]+(?:[^\\n(]*?|[^\\n(]*\\([^)]*?)(?:${alternation(inStatement)})`;
+  // Not anchored to a line start (`try: import cohere` counts too): anchoring made the scan 3× slower,
+  // and "import openai" in a comment only costs a parse.
+  const statement = `\\b(?:from|import)[ \\t]+(?:[^\\n(]*?|[^\\n(]*\\([^)]*?)(?:${alternation(inStatement)})`;
   return verbatim.length ? `${statement}|${alternation(verbatim)}` : statement;
 }
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function alternation(markers: string[]): string {
   return markers.map(escapeRegExp).join('|');
@@ -265,13 +305,17 @@ function alternation(markers: string[]): string {
  * it: as a bare word ("openai" in a provider id, a comment, `./openai-chat-model`) it sent every file
  * of a provider SDK's own repository through the full parse for nothing. A marker in quotes (`'ai'`)
  * is the whole package name; the others may be part of it (`bedrock` in `@aws-sdk/client-bedrock-runtime`).
+ * `inAnyImport`: markers of SDKs whose receiver heuristics accept any module with their name,
+ * the project's own too (`../langchain/models`).
  */
-function importedMarkers(markers: string[]): string {
+function importedMarkers(markers: string[], inAnyImport: string[]): string {
   const exact = markers.filter((m) => /^'.*'$/.test(m)).map((m) => m.slice(1, -1));
   const partial = markers.filter((m) => !/^'.*'$/.test(m));
-  // Relative paths and the usual aliases for the project's own root are never an SDK.
-  const packageSpecifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`](?![./]|[@~]/)`;
-  const alternatives = [`[^'"\`\\r\\n]*(?:${alternation(partial)})`];
-  if (exact.length) alternatives.push(`(?:${alternation(exact)})['"\`/]`);
-  return `${packageSpecifier}(?:${alternatives.join('|')})`;
+  const specifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`]`;
+  // Relative paths and the usual aliases for the project's own root are never an SDK…
+  const alternatives = [`(?![./]|[@~]/)[^'"\`\\r\\n]*(?:${alternation(partial)})`];
+  if (exact.length) alternatives.push(`(?![./]|[@~]/)(?:${alternation(exact)})['"\`/]`);
+  // …except for SDKs whose receiver heuristics take any module with their name (`../langchain/models`).
+  if (inAnyImport.length) alternatives.push(`[^'"\`\\r\\n]*(?:${alternation(inAnyImport)})`);
+  return `${specifier}(?:${alternatives.join('|')})`;
 }
