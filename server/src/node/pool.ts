@@ -134,14 +134,19 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
       });
       // A result that cannot be passed back: that file fails, the worker goes on with the next.
       worker.on('messageerror', (err) => settle((index) => (results[index] = crashed(jobs[index], err))));
-      worker.on('error', (err) => {
-        // The file it was on fails; the others it held go back to the queue for the others.
-        const [current, ...rest] = outstanding.filter((i) => i >= 0 && !results[i]);
-        if (current !== undefined) results[current] = crashed(jobs[current], err);
-        if (rest.length) queue.unshift(rest);
+      // Results the worker sent before failing may still be waiting on its port when 'error' fires;
+      // Node delivers them before 'exit'. So the file it failed on is only known at 'exit'.
+      let failure: Error | null = null;
+      worker.on('error', (err) => (failure = err));
+      worker.on('exit', () => {
+        const unanswered = outstanding.filter((i) => i >= 0);
         outstanding.length = 0;
+        // The file it was on fails; the others it held go back to the queue, for another worker or this thread.
+        if (failure && unanswered.length) results[unanswered[0]] = crashed(jobs[unanswered[0]], failure);
+        const rest = failure ? unanswered.slice(1) : unanswered;
+        if (rest.length) queue.unshift(rest);
+        resolveWorker();
       });
-      worker.on('exit', () => resolveWorker());
     });
 
   await Promise.all(Array.from({ length: Math.min(threads, queue.length) }, runWorker));
