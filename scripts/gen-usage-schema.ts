@@ -28,7 +28,8 @@ export function buildUsageSchema(): object {
       version: { const: 1 },
       loopFactor: { type: 'number', exclusiveMinimum: 0, description: 'Iterations assumed for a loop without a static trip count (default 10).' },
       holes: { type: 'object', additionalProperties: { type: 'number', minimum: 0 }, description: 'Sizes of named prompt holes, in tokens.' },
-      callSites: { type: 'object', additionalProperties: entry, description: 'Volumes per call-site id (file::function#n, as in the JSON output).' },
+      // `callSites:` with only commented-out entries under it (as `llmlint usage --init` writes them) is null.
+      callSites: { type: ['object', 'null'], additionalProperties: entry, description: 'Volumes per call-site id (file::function#n, as in the JSON output).' },
       files: { type: 'object', additionalProperties: entry, description: 'Volumes per file glob.' },
       features: { type: 'object', additionalProperties: entry, description: 'Defaults per feature.' },
       profiles: { type: 'object', additionalProperties: { type: 'number', minimum: 0 }, description: 'Traffic scenarios as multipliers of the volumes, e.g. { low: 0.5, high: 3 }.' },

@@ -109,14 +109,19 @@ describe('cost commands', () => {
     });
   }
 
-  it('usage --init leaves a file with callSites written inline alone, and prints the entries instead', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
-    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200) + '\ndef other(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[], max_completion_tokens=5)\n');
-    const inline = 'version: 1\ncallSites: { "app.py::answer#1": { callsPerDay: 10 } }\n';
-    writeFileSync(join(dir, 'llmlint.usage.yml'), inline);
-    const run = await cli(['usage', '--init', '.'], dir);
-    assert.equal(run.code, 0);
-    assert.match(run.stdout, /callSites is written inline, so nothing was added; 1 call site to fill in:\n.*\n {2}# "app\.py::other#1": \{ callsPerDay: 0 \}/);
-    assert.equal(readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8'), inline);
-  });
+  for (const [name, inline] of [
+    ['callSites written inline', 'version: 1\ncallSites: { "app.py::answer#1": { callsPerDay: 10 } }\n'],
+    ['a JSON-style file', '{"version": 1, "callSites": {"app.py::answer#1": {"callsPerDay": 10}}, "files": {}}\n'],
+  ] as const) {
+    it(`usage --init leaves ${name} alone, and prints the entries to add instead`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
+      writeFileSync(join(dir, 'app.py'), CALL('gpt-4o', 200) + '\ndef other(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[], max_completion_tokens=5)\n');
+      writeFileSync(join(dir, 'llmlint.usage.yml'), inline);
+      const run = await cli(['usage', '--init', '.'], dir);
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /callSites is not a block this command can add to, so nothing was added; 1 call site to fill in:\n.*\n {2}# "app\.py::other#1": \{ callsPerDay: 0 \}/);
+      assert.equal(readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8'), inline);
+    });
+  }
+
 });

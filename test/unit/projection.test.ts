@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { buildUsageSchema, USAGE_SCHEMA_PATH } from '../../scripts/gen-usage-schema';
 import { cli } from '../helpers/cli';
+import { USAGE_FILE_TEMPLATE } from '../../server/src/core/usageTemplate';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'llmlint-proj-'));
@@ -29,11 +30,15 @@ const APP = [
 ].join('\n');
 
 describe('projection', () => {
-  it('the usage-file schema is current and the sample app’s usage file satisfies it', () => {
+  it('the usage-file schema is current; the sample app’s usage file and new files from the template satisfy it', () => {
     assert.deepEqual(JSON.parse(readFileSync(USAGE_SCHEMA_PATH, 'utf8')), buildUsageSchema());
     const validate = new Ajv({ strict: false }).compile(buildUsageSchema());
     const sample = parse(readFileSync(join(__dirname, '..', 'fixtures', 'sample-app', 'llmlint.usage.yml'), 'utf8'));
     assert.ok(validate(sample), JSON.stringify(validate.errors));
+    // A new file from the template (the editor writes it), and one with `usage --init`'s commented entries.
+    for (const text of [USAGE_FILE_TEMPLATE, USAGE_FILE_TEMPLATE.replace('callSites:\n', 'callSites:\n  # "app.py::answer#1": { callsPerDay: 0 }\n')]) {
+      assert.ok(validate(parse(text)), `${text}\n${JSON.stringify(validate.errors)}`);
+    }
   });
 
   it('reports the worst case next to the expected monthly cost', async () => {

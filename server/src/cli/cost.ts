@@ -17,6 +17,7 @@ import { formatStylish } from './formatters/stylish';
 import type { CliIo } from './main';
 import { USAGE_FILE } from '../node/usage';
 import { USAGE_FILE_TEMPLATE } from '../core/usageTemplate';
+import { parseUsage } from '../core/usage';
 import { scan } from './main';
 import type { JsonReport } from './report';
 
@@ -169,7 +170,7 @@ export async function usageInit(path: string, io: CliIo): Promise<number> {
   const file = join(r.root, USAGE_FILE);
   const shown = relative(io.cwd, file) || file;
   // An empty `callSites: {}` (older templates) becomes a block the entries can go under.
-  let text = (existing(file) ? readFileSync(file, 'utf8') : USAGE_FILE_TEMPLATE).replace(/^callSites:[ \t]*\{[ \t]*\}[ \t]*$/m, 'callSites:');
+  const text = (existing(file) ? readFileSync(file, 'utf8') : USAGE_FILE_TEMPLATE).replace(/^callSites:[ \t]*\{[ \t]*\}[ \t]*$/m, 'callSites:');
   const missing = r.callSites.filter((s) => r.projection.withoutUsage.includes(s.id));
   if (!missing.length) {
     io.stdout(`${shown}: every call site already has volumes.\n`);
@@ -180,14 +181,19 @@ export async function usageInit(path: string, io: CliIo): Promise<number> {
     `  # added by \`llmlint usage --init\`: set callsPerDay (or callsPerMonth) and uncomment`,
     ...missing.map((s) => `  # "${s.id}": { callsPerDay: 0 }   # ${s.file}:${s.line} · ${s.model.value ?? s.model.default ?? 'dynamic model'} · ${formatUsd(s.estimate.costPerCallUsd.expected)}/call`),
   ].join('\n');
-  if (/^callSites:[ \t]*[^\s#]/m.test(text)) {
-    // `callSites: { … }` on one line: entries cannot go under it; show them rather than break the file.
-    io.stdout(`${shown}: callSites is written inline, so nothing was added; ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in:\n${block}\n`);
+  const blockKey = /^["']?callSites["']?:[ \t]*(#.*)?$/m;
+  const updated = blockKey.test(text) ? text.replace(blockKey, (m) => `${m}\n${block}`) : `${text}${text.endsWith('\n') ? '' : '\n'}callSites:\n${block}\n`;
+  // `callSites: { … }` on one line, a JSON-style file, anything this text edit would break: show
+  // the entries rather than write a file the loader rejects.
+  if (!isValidYaml(updated)) {
+    io.stdout(`${shown}: callSites is not a block this command can add to, so nothing was added; ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in:\n${block}\n`);
     return 0;
   }
-  if (!/^callSites:[ \t]*(#.*)?$/m.test(text)) text += `${text.endsWith('\n') ? '' : '\n'}callSites:\n`;
-  text = text.replace(/^callSites:[ \t]*(#.*)?$/m, (m) => `${m}\n${block}`);
-  writeFileSync(file, text);
+  writeFileSync(file, updated);
   io.stdout(`${shown}: ${missing.length} call site${missing.length === 1 ? '' : 's'} to fill in.\n`);
   return 0;
+}
+
+function isValidYaml(text: string): boolean {
+  return !parseUsage(USAGE_FILE, text).problems.some((p) => p.message.startsWith('invalid YAML'));
 }
