@@ -362,7 +362,6 @@ class Extractor {
     return hole;
   }
 
-  /** The receiver could not be resolved; a distinctive method path with a model argument still counts. */
   /** The receiver is a test double (`MagicMock()`, `patch(...)`, `jest.fn()`): never an LLM call. */
   private isMock(info: CallInfo): boolean {
     const sym = this.r.resolveSym(info.expr.callee, info.scope);
@@ -373,6 +372,7 @@ class Extractor {
     return root.k === 'name' && this.r.deref(root, info.scope).expr.k === 'dict';
   }
 
+  /** The receiver could not be resolved; a distinctive method path with a model argument still counts. */
   private matchHeuristic(info: CallInfo): Match | null {
     const callee = info.expr.callee;
     if (callee.k !== 'attr') return null;
