@@ -69,12 +69,27 @@ describe('prefilter', () => {
     ['app/co.py', 'try: import cohere\nexcept ImportError: pass\nco = cohere.ClientV2()\nco.chat(model="command-r", messages=[{"role": "user", "content": "Hi"}])\n'],
     ['app/star.py', 'from .deps import *\nopenai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "Hi"}])\n'],
     ['app/raw.py', 'def ask(client):\n    return client.messages.with_raw_response.create(model="claude-3-5-haiku-latest", max_tokens=10, messages=[])\n'],
+    // Found in the second review: a one-segment method path, a chain split over lines, `?.`, a bundler comment.
+    ['app/nova.py', 'def ask(runtime, messages):\n    return runtime.converse(modelId="amazon.nova-lite-v1:0", messages=messages)\n'],
+    ['app/nova.ts', "import { runtime } from './aws';\nexport const ask = (messages: any[]) => runtime.converse({ modelId: 'amazon.nova-lite-v1:0', messages });\n"],
+    ['app/stream.ts', "import { anthropic } from './client';\nexport const ask = () => anthropic.messages\n  .stream({ model: 'claude-3-5-haiku-latest', max_tokens: 100, messages: [] });\n"],
+    ['app/gemini.py', 'def ask(client):\n    return (client.models\n        .generate_content(model="gemini-2.0-flash", contents="Hi"))\n'],
+    ['app/optional.ts', "export const ask = (client?: any) => client?.chat?.completions?.create({ model: 'gpt-4o-mini', max_tokens: 5, messages: [] });\n"],
+    ['app/lazy.ts', "export async function ask(prompt: string) {\n  const { generateText } = await import(/* webpackChunkName: \"ai\" */ 'ai');\n  return generateText({ model: 'openai/gpt-4o-mini', prompt, maxOutputTokens: 50 });\n}\n"],
   ];
   for (const [path, text] of reached) {
     it(`passes, and finds the call in, ${path}: ${text.split('\n')[0]}`, async () => {
       assert.equal((await analyze(path, text)).callSites.length, 1);
     });
   }
+
+  it('scans long lines in linear time (a hang here is caught by the test timeout)', async () => {
+    const { catalog } = await testEngine();
+    // Each of these took seconds to minutes when a pattern could scan from every "from" to the line's end.
+    const python = [`DATA = "${'data from the web '.repeat(60_000)}"\n`, `x = "${'import a '.repeat(120_000)}"\n`, 'from x import (\n'.repeat(100_000)];
+    for (const text of python) assert.equal(mentionsLlm(text, 'python', catalog), false);
+    for (const text of [`import${' '.repeat(100_000)}x\n`, `const s = "${"from '".repeat(100_000)}";\n`, `x${'\n'.repeat(100_000)}.y\n`]) assert.equal(mentionsLlm(text, 'typescript', catalog), false);
+  });
 
   it('does not parse a Python file that only names SDKs in settings, strings and docstrings', async () => {
     const text = ['"""Defaults for the litellm and openai providers."""', 'DEFAULT_MODEL = "openai/gpt-4o"', 'LITELLM_KEY = "litellm_api_key"', 'def broken(:'].join('\n');

@@ -220,12 +220,14 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   const pythonModules = new Set<string>();
   /** First segment of a heuristic method path → its second segments (`chat` → `completions`, `complete`). */
   const heuristicPaths = perLanguage(() => new Map<string, Set<string>>());
-  const addTo = (map: Map<string, Set<string>>, key: string, value: string | undefined) => {
-    if (value === undefined) return;
+  const addTo = (map: Map<string, Set<string>>, key: string, value: string) => {
     if (!map.has(key)) map.set(key, new Set());
     map.get(key)!.add(value);
   };
-  const transparent = `(?:\\.(?:${alternation(catalog.transparentSegments)}))*`;
+  // Between two segments of a method path: `.`, `?.`, and a line break before or after it (a chain
+  // split over lines); then any `with_raw_response`-like segments.
+  const dot = `\\s{0,80}\\??\\.\\s{0,80}`;
+  const transparent = `(?:${dot}(?:${alternation(catalog.transparentSegments)}))*`;
   for (const sdk of catalog.sdks) {
     const lang = sdk.language;
     for (const m of sdk.markers) {
@@ -236,7 +238,12 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     // their method paths are markers too, through `with_raw_response`-like segments: `chat.completions`.
     const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
     for (const m of methods) {
-      if (m.heuristic) for (const p of m.paths) addTo(heuristicPaths[lang], p.split('.')[0], p.split('.')[1]);
+      for (const p of m.heuristic ? m.paths : []) {
+        const [first, second] = p.split('.');
+        // A one-segment path (`converse`) is a marker on its own.
+        if (second === undefined) anywhere[lang].add(escapeRegExp(first));
+        else addTo(heuristicPaths[lang], first, second);
+      }
       // `client.send(new ConverseCommand(…))` matches by the command's class name alone.
       for (const command of Object.keys(m.commands ?? {})) anywhere[lang].add(`\\b${escapeRegExp(command.slice(command.lastIndexOf('.') + 1))}\\b`);
     }
@@ -251,7 +258,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   }
   // One alternative per first segment: `chat(?:\.with_raw_response)*\.(?:completions|complete|…)`.
   for (const lang of ['python', 'typescript'] as const) {
-    for (const [first, seconds] of heuristicPaths[lang]) anywhere[lang].add(`${escapeRegExp(first)}${transparent}\\.(?:${alternation([...seconds])})`);
+    for (const [first, seconds] of heuristicPaths[lang]) anywhere[lang].add(`${escapeRegExp(first)}${transparent}${dot}(?:${alternation([...seconds])})`);
   }
   // `openai.` covers `openai.lib.azure.`; plain text, no word boundary: a literal alternation is
   // what the regex engine scans fastest, and `xopenai.` passing too costs nothing.
@@ -286,8 +293,9 @@ function importedPythonMarkers(markers: string[]): string {
   const verbatim = markers.filter((m) => /\s/.test(m));
   const inStatement = markers.filter((m) => !verbatim.includes(m));
   // Not anchored to a line start (`try: import cohere` counts too): anchoring made the scan 3× slower,
-  // and "import openai" in a comment only costs a parse.
-  const statement = `\\b(?:from|import)[ \\t]+(?:[^\\n(]*?|[^\\n(]*\\([^)]*?)(?:${alternation(inStatement)})`;
+  // and "import openai" in a comment only costs a parse. The bounds keep a long line linear: unbounded,
+  // every "from " in a 1 MB line of text scanned to its end (40 s).
+  const statement = `\\b(?:from|import)[ \\t]+(?:[^\\n(]{0,300}?|[^\\n(]{0,300}\\([^)]{0,1000}?)(?:${alternation(inStatement)})`;
   return verbatim.length ? `${statement}|${alternation(verbatim)}` : statement;
 }
 
@@ -311,11 +319,13 @@ function alternation(markers: string[]): string {
 function importedMarkers(markers: string[], inAnyImport: string[]): string {
   const exact = markers.filter((m) => /^'.*'$/.test(m)).map((m) => m.slice(1, -1));
   const partial = markers.filter((m) => !/^'.*'$/.test(m));
-  const specifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`]`;
+  // `import(/* webpackChunkName: "ai" */ 'ai')` too. One `\\s*` per gap (two in a row backtrack
+  // quadratically on a long run of spaces), and specifiers are short: the bounds keep long lines linear.
+  const specifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*(?:\\((?:\\s*/\\*[^*]{0,200}\\*/)?\\s*)?['"\`]`;
   // Relative paths and the usual aliases for the project's own root are never an SDK…
-  const alternatives = [`(?![./]|[@~]/)[^'"\`\\r\\n]*(?:${alternation(partial)})`];
+  const alternatives = [`(?![./]|[@~]/)[^'"\`\\r\\n]{0,200}?(?:${alternation(partial)})`];
   if (exact.length) alternatives.push(`(?![./]|[@~]/)(?:${alternation(exact)})['"\`/]`);
   // …except for SDKs whose receiver heuristics take any module with their name (`../langchain/models`).
-  if (inAnyImport.length) alternatives.push(`[^'"\`\\r\\n]*(?:${alternation(inAnyImport)})`);
+  if (inAnyImport.length) alternatives.push(`[^'"\`\\r\\n]{0,200}?(?:${alternation(inAnyImport)})`);
   return `${specifier}(?:${alternatives.join('|')})`;
 }
