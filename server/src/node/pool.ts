@@ -138,7 +138,9 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
       // Node delivers them before 'exit'. So the file it failed on is only known at 'exit'.
       let failure: Error | null = null;
       worker.on('error', (err) => (failure = err));
-      worker.on('exit', () => {
+      worker.on('exit', (code) => {
+        // A worker that exits with a failure code (out of memory, process.exit) failed on its file too.
+        if (!failure && code !== 0 && outstanding.some((i) => i >= 0)) failure = new Error(`the worker exited with code ${code}`);
         const unanswered = outstanding.filter((i) => i >= 0);
         outstanding.length = 0;
         // The file it was on fails; the others it held go back to the queue, for another worker or this thread.
