@@ -109,6 +109,16 @@ describe('cost commands', () => {
     });
   }
 
+  it('usage --init keeps each entry on its comment line, whatever the model name holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmlint-init-'));
+    // A line break in the model string used to start a real key (loopFactor: 1000) in the usage file.
+    writeFileSync(join(dir, 'app.py'), CALL('gpt-4o\\nloopFactor: 1000 #', 200));
+    assert.match((await cli(['usage', '--init', '.'], dir)).stdout, /1 call site to fill in/);
+    const parsed = parseUsage('llmlint.usage.yml', readFileSync(join(dir, 'llmlint.usage.yml'), 'utf8'));
+    assert.deepEqual(parsed.problems, []);
+    assert.equal(parsed.usage.loopFactor, 10);
+  });
+
   for (const [name, inline] of [
     ['callSites written inline', 'version: 1\ncallSites: { "app.py::answer#1": { callsPerDay: 10 } }\n'],
     ['a JSON-style file', '{"version": 1, "callSites": {"app.py::answer#1": {"callsPerDay": 10}}, "files": {}}\n'],

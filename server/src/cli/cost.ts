@@ -179,7 +179,9 @@ export async function usageInit(path: string, io: CliIo): Promise<number> {
   // Entries are added commented out: a volume llmlint made up would be a silent guess.
   const block = [
     `  # added by \`llmlint usage --init\`: set callsPerDay (or callsPerMonth) and uncomment`,
-    ...missing.map((s) => `  # "${s.id}": { callsPerDay: 0 }   # ${s.file}:${s.line} · ${s.model.value ?? s.model.default ?? 'dynamic model'} · ${formatUsd(s.estimate.costPerCallUsd.expected)}/call`),
+    // Each entry stays on its one comment line whatever the source holds (a model name with a line
+    // break would otherwise add a real key), and the id is a quoted YAML key once uncommented.
+    ...missing.map((s) => oneLine(`  # ${JSON.stringify(s.id)}: { callsPerDay: 0 }   # ${s.file}:${s.line} · ${s.model.value ?? s.model.default ?? 'dynamic model'} · ${formatUsd(s.estimate.costPerCallUsd.expected)}/call`)),
   ].join('\n');
   const blockKey = /^["']?callSites["']?:[ \t]*(#.*)?$/m;
   const updated = blockKey.test(text) ? text.replace(blockKey, (m) => `${m}\n${block}`) : `${text}${text.endsWith('\n') ? '' : '\n'}callSites:\n${block}\n`;
@@ -196,4 +198,8 @@ export async function usageInit(path: string, io: CliIo): Promise<number> {
 
 function isValidYaml(text: string): boolean {
   return !parseUsage(USAGE_FILE, text).problems.some((p) => p.message.startsWith('invalid YAML'));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
 }
