@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { catalogMarkers } from './catalog-markers.mjs';
 import { STAMP_FILE, generate, generatorSha1 } from './gen-synthetic.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -138,19 +139,6 @@ const tail = (text, n = 15) => text.trim().split('\n').slice(-n).map((l) => `   
 
 // ---------------------------------------------------------------------------------------------
 // The tools
-
-/** The same markers the prefilter uses (core/catalog.ts indexCatalog), from the SDK catalogue. */
-function catalogMarkers() {
-  const catalog = JSON.parse(readFileSync(join(repoRoot, 'pricing/sdks.json'), 'utf8'));
-  const markers = new Set();
-  for (const sdk of catalog.sdks) {
-    sdk.markers.forEach((m) => markers.add(m));
-    const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
-    for (const m of methods) if (m.heuristic) for (const p of m.paths) markers.add(p.split('.').slice(0, 2).join('.'));
-  }
-  for (const h of catalog.http) h.markers.forEach((m) => markers.add(m));
-  return [...markers];
-}
 
 // Discovery exactly as the CLI does it (server/src/node/discover.ts, loaded through tsx): the
 // file list ESLint gets and the directories rg skips.

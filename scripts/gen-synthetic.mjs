@@ -11,12 +11,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { catalogMarkers } from './catalog-markers.mjs';
 
 /** Units per scale step; each unit is ~50 analysable files. */
 export const UNITS_PER_SCALE = 100;
 export const STAMP_FILE = '.synthetic.json';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -103,19 +102,7 @@ const pascal = (...ws) => ws.map(cap).join('');
 const snake = (...ws) => ws.join('_');
 
 let MARKERS = null;
-function loadMarkers() {
-  if (MARKERS) return MARKERS;
-  const catalog = JSON.parse(readFileSync(join(here, '..', 'pricing', 'sdks.json'), 'utf8'));
-  const set = new Set();
-  for (const s of catalog.sdks) {
-    s.markers.forEach((m) => set.add(m));
-    const methods = [...(s.methods ?? []), ...Object.values(s.methodGroups ?? {}).flat()];
-    for (const m of methods) if (m.heuristic) for (const p of m.paths) set.add(p.split('.').slice(0, 2).join('.'));
-  }
-  for (const h of catalog.http) h.markers.forEach((m) => set.add(m));
-  MARKERS = [...set];
-  return MARKERS;
-}
+const loadMarkers = () => (MARKERS ??= catalogMarkers());
 
 function assertPlain(path, text) {
   for (const m of loadMarkers()) if (text.includes(m)) throw new Error(`gen-synthetic: plain file ${path} contains the marker ${JSON.stringify(m)}`);
