@@ -57,7 +57,7 @@ export function countingEncoder(ranks: Ranks): Tiktoken {
 
 /**
  * Lines of `<name> <first rank> <base64 token> <base64 token> …`, ranks consecutive from the first.
- * Read with indexOf rather than split: 200k tokens, and no array per line (a third faster).
+ * Read with indexOf rather than split: 200k tokens, and no array per line (~45 ms instead of ~55–73 ms for o200k_base).
  */
 function ranksByBase64(bpe: string): Map<string, number> {
   const byBase64 = new Map<string, number>();

@@ -89,7 +89,7 @@ async function readIgnore(dir: string): Promise<IgnoreLayer | null> {
 
 function ignored(layers: IgnoreLayer[], path: string, isDir: boolean): boolean {
   for (const { dir, ig } of layers) {
-    // Paths under the walk are joined from the layer's directory: a slice, not path.relative (a third of the walk).
+    // Paths under the walk are joined from the layer's directory: a slice, not path.relative (which normalises both paths on every call).
     const under = path.startsWith(dir + sep) ? path.slice(dir.length + 1) : relative(dir, path);
     const rel = sep === '/' ? under : under.split(sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
