@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { statSync } from 'node:fs';
 import { analyzeFile, needsParse, pricesFor, type Engine } from '../core/analyze';
+import type { CatalogIndex } from '../core/catalog';
 import { formatUsd } from '../core/format';
 import { projectResults } from '../core/projection';
 import { Prices } from '../core/pricing';
@@ -178,25 +179,23 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     bytes += f.size;
     slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
   }
+  const analyseWith = (eng: Engine, slot: (typeof slots)[number], text: string): FileResult =>
+    analyzeFile({ path: slot.f.rel, text }, eng, slot.settings, { sources, budget: FILE_TIME_BUDGET });
   const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
-    const analysed = analyzeFile({ path: slot.f.rel, text }, await engine(), slot.settings, { sources, budget: FILE_TIME_BUDGET });
+    const analysed = analyseWith(await engine(), slot, text);
     cache?.set(slot.f.path, root, slot.f, text, slot.settings, analysed);
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
+  const plan = await workerPlan(pending, options, async () => (await engine()).catalog);
   // Files to parse may go to worker threads; the rest (no SDK in them, prompt files) are answered here at once.
-  const wantsWorkers = !options.fix && (options.concurrency === 'auto' || (options.concurrency ?? 0) > 0);
-  const catalog = wantsWorkers && pending.length ? (await engine()).catalog : null;
-  const toParse = catalog ? pending.filter((slot) => needsParse(slot.f.rel, slot.text, catalog)) : [];
-  const bytesToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
-  const threads = !wantsWorkers ? 0 : options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
-  const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
-  const onWorkers = new Set(script ? toParse : []);
+  const onWorkers = new Set(plan?.toParse);
   for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text);
-  if (script) {
+  if (plan) {
     const eng = await engine();
+    const { toParse } = plan;
     const jobs = toParse.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
-    const done = await analyseInWorkers(jobs, root, threads, script, (i) => analyzeFile({ path: jobs[i].rel, text: jobs[i].text }, eng, jobs[i].settings, { sources, budget: FILE_TIME_BUDGET }));
+    const done = await analyseInWorkers(jobs, root, plan.threads, plan.script, (i) => analyseWith(eng, toParse[i], toParse[i].text));
     toParse.forEach((slot, i) => {
       slot.result = done[i];
       cache?.set(slot.f.path, root, slot.f, slot.text, slot.settings, done[i]);
@@ -243,6 +242,18 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
  * Part `index` of `count`: every count-th file in path order, so parts are the same on every
  * machine and about equal in size however the files are laid out.
  */
+/** The files worker threads take and how many workers, or null when every file is analysed in this thread. */
+async function workerPlan<S extends { f: { rel: string }; text: string }>(pending: S[], options: ScanOptions, catalog: () => Promise<CatalogIndex>): Promise<{ toParse: S[]; threads: number; script: string } | null> {
+  const asked = options.concurrency === 'auto' || (options.concurrency ?? 0) > 0;
+  if (options.fix || !asked || !pending.length) return null;
+  const index = await catalog();
+  const toParse = pending.filter((slot) => needsParse(slot.f.rel, slot.text, index));
+  const bytesToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
+  const threads = options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
+  const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
+  return script ? { toParse, threads, script } : null;
+}
+
 function shardOf<T extends { rel: string }>(files: T[], shard: Shard): T[] {
   return [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)).filter((_, i) => i % shard.count === shard.index - 1);
 }
