@@ -1,5 +1,6 @@
 /** Command-line parsing. Bad arguments are a usage error (exit 2), reported with the help hint. */
 import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
+import type { Swap } from '../core/whatif';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'github';
 const FORMATS: Format[] = ['stylish', 'json', 'sarif', 'github'];
@@ -47,11 +48,7 @@ export interface Shard {
 export const DEFAULT_CACHE_FILE = '.llmlintcache';
 
 /** `--what-if gpt-4o=gpt-4o-mini` or `--what-if gpt-4o=gpt-4o-mini@checkout-assist`. */
-export interface WhatIf {
-  from: string;
-  to: string;
-  feature: string | null;
-}
+export type WhatIf = Swap;
 
 export const HELP = `llmlint — find LLM API calls, estimate what they cost, flag what fails under load
 

@@ -5,30 +5,11 @@
 import type { Provider } from './catalog';
 import type { Prices } from './pricing';
 
-export interface SwapItem {
-  inputTokens: number;
-  outputTokens: number;
-  costPerCallUsd: number | null;
-  callsPerMonth: number;
-}
-
 export interface SwapResult {
   before: number;
   /** null when the other model has no price. */
   after: number | null;
   callSites: number;
-}
-
-export function swapCost(items: SwapItem[], to: string, provider: Provider, prices: Prices): SwapResult {
-  const target = prices.lookup(to, provider);
-  let before = 0;
-  let after = 0;
-  for (const s of items) {
-    before += Math.round((s.costPerCallUsd ?? 0) * 1e9 * s.callsPerMonth);
-    // tokens × $/MTok = micro-dollars; ×1000 → nano-dollars.
-    if (target) after += Math.round((s.inputTokens * target.price.inputPerMTok + s.outputTokens * (target.price.outputPerMTok ?? 0)) * 1000 * s.callsPerMonth);
-  }
-  return { before: before / 1e9, after: target ? after / 1e9 : null, callSites: items.length };
 }
 
 /** A call site as both the CLI's report and the editor's projection describe it. */
@@ -57,6 +38,15 @@ export interface Swap {
 export function whatIf(sites: SwapSite[], swap: Swap, prices: Prices, key: (model: string) => string = (model) => model): SwapResult {
   const from = key(swap.from);
   const chosen = sites.filter((s) => s.model !== null && key(s.model) === from && s.callsPerMonth !== null && (!swap.feature || s.feature === swap.feature));
-  const items = chosen.map((s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costPerCallUsd: s.costPerCallUsd, callsPerMonth: s.callsPerMonth! }));
-  return swapCost(items, swap.to, (chosen[0]?.modelProvider ?? 'other') as Provider, prices);
+  const target = prices.lookup(swap.to, (chosen[0]?.modelProvider ?? 'other') as Provider);
+  // Sums in integer nano-dollars, so that many small costs add up exactly.
+  let before = 0;
+  let after = 0;
+  for (const s of chosen) {
+    const calls = s.callsPerMonth!;
+    before += Math.round((s.costPerCallUsd ?? 0) * 1e9 * calls);
+    // tokens × $/MTok = micro-dollars; ×1000 → nano-dollars.
+    if (target) after += Math.round((s.inputTokens * target.price.inputPerMTok + s.outputTokens * (target.price.outputPerMTok ?? 0)) * 1000 * calls);
+  }
+  return { before: before / 1e9, after: target ? after / 1e9 : null, callSites: chosen.length };
 }
