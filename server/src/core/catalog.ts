@@ -100,7 +100,9 @@ export interface SdkSpec {
   /**
    * What makes a file worth parsing: a marker inside an import of the SDK's package (`openai` in
    * `from openai import OpenAI` or `from '@anthropic-ai/sdk'`); a marker in quotes is the whole
-   * package name (`'ai'`), one with a space is matched as written (`import together`).
+   * package name (`'ai'`), one with a space is matched as written (`import together`). Only the
+   * prefilter reads that syntax: the extraction's import checks (`module.includes(marker)`) never
+   * match a quoted or spaced marker.
    */
   markers: string[];
   /**
@@ -199,7 +201,11 @@ export interface Catalog {
 
 export interface CatalogIndex {
   catalog: Catalog;
-  /** The prefilter's markers as one alternation: one regex pass over a file is ~3× faster than an `includes` per marker. */
+  /**
+   * The prefilter, one regex per language (one pass over a file is ~3× faster than an `includes` per
+   * marker): SDK markers inside an import, and what the extraction matches without one (method
+   * paths, command names, Python module paths, `markersIn: text` SDKs). Hosts are in `httpPattern`.
+   */
   markerPattern: Record<Language, RegExp>;
   /**
    * A raw HTTP call needs both a provider's host and an HTTP client (`fetch`, `axios`, `requests`):
@@ -210,10 +216,10 @@ export interface CatalogIndex {
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
   const perLanguage = <T>(make: () => T): Record<Language, T> => ({ python: make(), typescript: make() });
-  // Markers that must sit in an import of a package; in any import (relative too: the receiver
-  // heuristics accept `from './langchain'`); anywhere (these as regex sources).
+  // Markers that must sit in an import (of a package, in TS), and ones that count anywhere (these as regex sources).
   const packageMarkers = perLanguage(() => new Set<string>());
-  const anyImportMarkers = perLanguage(() => new Set<string>());
+  /** TS only: its package-specifier pattern leaves out relative imports, which LangChain's heuristics accept. */
+  const anyImportMarkers = new Set<string>();
   const anywhere = perLanguage(() => new Set<string>());
   const hosts = perLanguage(() => new Set<string>());
   const clients = perLanguage(() => new Set<string>());
@@ -232,7 +238,8 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     const lang = sdk.language;
     for (const m of sdk.markers) {
       if (sdk.markersIn === 'text') anywhere[lang].add(escapeRegExp(m));
-      else (sdk.receiverHeuristics?.length ? anyImportMarkers : packageMarkers)[lang].add(m);
+      else if (lang === 'typescript' && sdk.receiverHeuristics?.length) anyImportMarkers.add(m);
+      else packageMarkers[lang].add(m);
     }
     // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere), so
     // their method paths are markers too, through `with_raw_response`-like segments: `chat.completions`.
@@ -276,8 +283,8 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   return {
     catalog,
     markerPattern: {
-      python: new RegExp([importedPythonMarkers([...packageMarkers.python, ...anyImportMarkers.python]), ...anywhere.python].join('|')),
-      typescript: new RegExp([importedMarkers([...packageMarkers.typescript], [...anyImportMarkers.typescript]), ...anywhere.typescript].join('|')),
+      python: new RegExp([importedPythonMarkers([...packageMarkers.python]), ...anywhere.python].join('|')),
+      typescript: new RegExp([importedMarkers([...packageMarkers.typescript], [...anyImportMarkers]), ...anywhere.typescript].join('|')),
     },
     httpPattern: { python: http('python'), typescript: http('typescript') },
   };
@@ -299,7 +306,8 @@ function importedPythonMarkers(markers: string[]): string {
   return verbatim.length ? `${statement}|${alternation(verbatim)}` : statement;
 }
 
-function escapeRegExp(text: string): string {
+/** `a.b` → `a\\.b`: text matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
