@@ -258,7 +258,7 @@ class Extractor {
   private mayMatchSym(root: string): boolean {
     if (this.idx.symbolRoots.has(root)) return true;
     // `import openai.lib as x` in Python: a module client (`openai`) matches longer roots too.
-    for (const mk of this.idx.moduleClients.keys()) if (root.startsWith(`${mk}.`)) return true;
+    for (let dot = root.indexOf('.'); dot > 0; dot = root.indexOf('.', dot + 1)) if (this.idx.moduleClients.has(root.slice(0, dot))) return true;
     return false;
   }
 

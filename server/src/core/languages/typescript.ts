@@ -522,8 +522,8 @@ class Lowerer {
    * a call of its own): its `callId` and its identity in `enclosingCalls` must not change.
    */
   private expr(node: ts.Node): Expr {
+    if (isWrapper(node)) return this.expr(unwrap(node as ts.Expression));
     const role = roles[node.kind] as Role;
-    if (role === Role.Transparent || role === Role.Await) return this.expr((node as ts.ParenthesizedExpression).expression);
     if (role !== Role.Call && role !== Role.TaggedTemplate) return this.convert(node);
     const cached = this.exprs.get(node);
     if (cached) return cached;
@@ -617,9 +617,15 @@ class Lowerer {
   }
 }
 
+/** `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`, `await x`: a node whose value is its operand's. */
+function isWrapper(node: ts.Node): boolean {
+  const role = roles[node.kind] as Role;
+  return role === Role.Transparent || role === Role.Await;
+}
+
 function unwrap(node: ts.Expression): ts.Expression {
   let n = node;
-  while (roles[n.kind] === Role.Transparent || roles[n.kind] === Role.Await) n = (n as ts.ParenthesizedExpression).expression;
+  while (isWrapper(n)) n = (n as ts.ParenthesizedExpression).expression;
   return n;
 }
 
