@@ -159,7 +159,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const skipped = [...found.skipped];
   let bytes = 0;
   let fixed = 0;
-  // Read every file and answer what the cache can; the rest is analysed below, on workers when there are many.
+  // Read every file and answer what the cache can; the rest is analysed below (on workers, if asked for and worth it).
   const slots: Array<{ f: (typeof files)[number]; settings: Settings; text: string; warning: string | null; result: FileResult | null }> = [];
   for (const f of files) {
     const config = configs.forFile(f.path);
@@ -238,22 +238,22 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   return { report, fixed, notices };
 }
 
-/**
- * Part `index` of `count`: every count-th file in path order, so parts are the same on every
- * machine and about equal in size however the files are laid out.
- */
 /** The files worker threads take and how many workers, or null when every file is analysed in this thread. */
 async function workerPlan<S extends { f: { rel: string }; text: string }>(pending: S[], options: ScanOptions, catalog: () => Promise<CatalogIndex>): Promise<{ toParse: S[]; threads: number; script: string } | null> {
   const asked = options.concurrency === 'auto' || (options.concurrency ?? 0) > 0;
   if (options.fix || !asked || !pending.length) return null;
   const index = await catalog();
   const toParse = pending.filter((slot) => needsParse(slot.f.rel, slot.text, index));
-  const bytesToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
-  const threads = options.concurrency === 'auto' ? autoConcurrency(bytesToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
+  const charsToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
+  const threads = options.concurrency === 'auto' ? autoConcurrency(charsToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
   const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
   return script ? { toParse, threads, script } : null;
 }
 
+/**
+ * Part `index` of `count`: every count-th file in path order, so parts are the same on every
+ * machine and about equal in size however the files are laid out.
+ */
 function shardOf<T extends { rel: string }>(files: T[], shard: Shard): T[] {
   return [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)).filter((_, i) => i % shard.count === shard.index - 1);
 }

@@ -37,30 +37,30 @@ type FromWorker = { index: number; result: Sent } | { ready: true };
 export const MAX_WORKERS = 8;
 
 /**
- * Source to parse (bytes of files that pass the prefilter) per worker. A worker first loads its own
+ * Source to parse (characters of the files that pass the prefilter; about bytes for source code) per worker. A worker first loads its own
  * bundle, TypeScript, tokenizer and Python grammar (~0.3 s of CPU, ~100 MB); it pays off only when
  * it then parses for longer than that: 4 MB is about a second of parsing at the ~5 MB/s measured
  * on vercel/ai.
  */
-const BYTES_PER_WORKER = 4 * 1024 * 1024;
+const CHARS_PER_WORKER = 4 * 1024 * 1024;
 
 /** A batch is this much source, or this many files: few messages, yet an even spread at the end. */
-const BATCH_BYTES = 128 * 1024;
+const BATCH_CHARS = 128 * 1024;
 const BATCH_FILES = 32;
 /** Batches a worker holds at once: it starts the next while this thread hands out another. */
 const IN_FLIGHT = 2;
 
 /**
  * How many workers `--concurrency auto` starts for this much source to parse: one per core but
- * one (this thread reads the files and hands them out), up to one per BYTES_PER_WORKER, at most MAX_WORKERS. None below 4 cores: one
+ * one (this thread reads the files and hands them out), up to one per CHARS_PER_WORKER, at most MAX_WORKERS. None below 4 cores: one
  * analysing thread already keeps ~1.4 cores busy (V8 collects garbage and compiles on threads of
  * its own), and on 2 cores one worker made vercel/ai slower (3.8 s against 3.6 s), as two
  * separate processes each took 5.4 s where one alone took 3.5 s.
  */
-export function autoConcurrency(bytesToParse: number): number {
+export function autoConcurrency(charsToParse: number): number {
   const cores = availableParallelism();
   if (cores < 4) return 0;
-  return Math.min(cores - 1, MAX_WORKERS, Math.floor(bytesToParse / BYTES_PER_WORKER));
+  return Math.min(cores - 1, MAX_WORKERS, Math.floor(charsToParse / CHARS_PER_WORKER));
 }
 
 /** The script a worker runs: this bundle when running from it, else the built CLI (source runs, tests). */
@@ -70,18 +70,18 @@ export function workerScript(): string | null {
   return existsSync(built) ? built : null;
 }
 
-/** Consecutive runs of jobs, each up to BATCH_BYTES of text or BATCH_FILES files. */
+/** Consecutive runs of jobs, each up to BATCH_CHARS of text or BATCH_FILES files. */
 function batchesOf(jobs: Job[]): number[][] {
   const batches: number[][] = [];
   let current: number[] = [];
-  let bytes = 0;
+  let chars = 0;
   jobs.forEach((job, index) => {
     current.push(index);
-    bytes += job.text.length;
-    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
+    chars += job.text.length;
+    if (chars >= BATCH_CHARS || current.length >= BATCH_FILES) {
       batches.push(current);
       current = [];
-      bytes = 0;
+      chars = 0;
     }
   });
   if (current.length) batches.push(current);
@@ -97,34 +97,32 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
   const results: Array<FileResult | undefined> = new Array(jobs.length);
   const queue = batchesOf(jobs);
   const received = (index: number, sent: Sent): void => {
+    // Without `info`: the CLI never reads it, and `--fix` (which would) never uses workers.
     results[index] = { ...sent, text: sent.text ?? jobs[index].text, callSites: sent.callSites as FileResult['callSites'] };
   };
 
   const runWorker = () =>
     new Promise<void>((resolveWorker) => {
       const worker = new Worker(script, { workerData: { llmlintWorker: true, root } });
-      // Files sent and not answered yet, in the order the worker answers them.
-      const outstanding: number[] = [];
-      let batchesHeld = 0;
+      // The batches sent, with the files of each not answered yet, in the order the worker answers them.
+      const held: number[][] = [];
       let closing = false;
       const refill = () => {
-        while (batchesHeld < IN_FLIGHT && queue.length) {
+        while (held.length < IN_FLIGHT && queue.length) {
           const batch = queue.shift()!;
-          batchesHeld++;
-          outstanding.push(...batch, -1); // -1 marks the end of a batch
+          held.push([...batch]);
           worker.postMessage({ batch: batch.map((index) => ({ job: jobs[index], index })) } satisfies ToWorker);
         }
-        if (!batchesHeld && !closing) {
+        if (!held.length && !closing) {
           closing = true;
           worker.postMessage({ done: true } satisfies ToWorker);
         }
       };
       const settle = (result: (index: number) => void) => {
-        const index = outstanding.shift();
+        const index = held[0]?.shift();
         if (index !== undefined) result(index);
-        if (outstanding[0] === -1) {
-          outstanding.shift();
-          batchesHeld--;
+        if (held[0]?.length === 0) {
+          held.shift();
           refill();
         }
       };
@@ -139,10 +137,9 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
       let failure: Error | null = null;
       worker.on('error', (err) => (failure = err));
       worker.on('exit', (code) => {
+        const unanswered = held.flat();
         // A worker that exits with a failure code (out of memory, process.exit) failed on its file too.
-        if (!failure && code !== 0 && outstanding.some((i) => i >= 0)) failure = new Error(`the worker exited with code ${code}`);
-        const unanswered = outstanding.filter((i) => i >= 0);
-        outstanding.length = 0;
+        if (!failure && code !== 0 && unanswered.length) failure = new Error(`the worker exited with code ${code}`);
         // The file it was on fails; the others it held go back to the queue, for another worker or this thread.
         if (failure && unanswered.length) results[unanswered[0]] = crashed(jobs[unanswered[0]], failure);
         const rest = failure ? unanswered.slice(1) : unanswered;
