@@ -3,7 +3,7 @@
  * report, as a change against a base commit (for pull requests), and as a usage file to fill in.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { formatUsd } from '../core/format';
@@ -17,7 +17,7 @@ import { formatStylish } from './formatters/stylish';
 import type { CliIo } from './main';
 import { USAGE_FILE } from '../node/usage';
 import { USAGE_FILE_TEMPLATE } from '../core/usageTemplate';
-import { parseUsage } from '../core/usage';
+import { parseDocument } from 'yaml';
 import { scan } from './main';
 import type { JsonReport } from './report';
 
@@ -109,12 +109,7 @@ export async function diff(cmd: Extract<Command, { kind: 'diff' }>, io: CliIo): 
 }
 
 function existing(path: string): string | null {
-  try {
-    readFileSync(path);
-    return path;
-  } catch {
-    return null;
-  }
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ? path : null;
 }
 
 function git(args: string[], cwd: string): string {
@@ -197,7 +192,7 @@ export async function usageInit(path: string, io: CliIo): Promise<number> {
 }
 
 function isValidYaml(text: string): boolean {
-  return !parseUsage(USAGE_FILE, text).problems.some((p) => p.message.startsWith('invalid YAML'));
+  return parseDocument(text).errors.length === 0;
 }
 
 function oneLine(text: string): string {

@@ -498,7 +498,6 @@ export interface ProjectionResult {
   withoutUsage: string[];
 }
 
-/** Only call sites of `feature` (all when absent). */
 export type WhatIfParams = Swap;
 
 export interface WhatIfResult {

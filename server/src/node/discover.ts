@@ -110,8 +110,9 @@ async function walk(dir: string, root: string, layers: IgnoreLayer[], excludes: 
     return;
   }
   // Most directories have no .gitignore: look in the listing rather than fail a read in each.
-  const own = entries.some((e) => e.name === '.gitignore') ? await readIgnore(dir) : null;
-  const here = own && !layers.some((l) => l.dir === dir) ? [...layers, own] : layers;
+  // (The walk's first directory already has its layer, from ignoreLayers.)
+  const own = entries.some((e) => e.name === '.gitignore') && !layers.some((l) => l.dir === dir) ? await readIgnore(dir) : null;
+  const here = own ? [...layers, own] : layers;
   const subdirs: string[] = [];
   for (const e of entries) {
     const full = join(dir, e.name);
