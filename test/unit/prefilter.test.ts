@@ -32,15 +32,16 @@ describe('prefilter', () => {
   it('passes a Python file that imports any module the catalogue knows, in every import form', async () => {
     const { catalog } = await testEngine();
     // `google.genai.Client`: imported as `import google.genai`, `from google.genai import Client`, `from google import genai`.
-    const paths = new Set<string[]>();
+    const paths = new Set<string>();
     for (const sdk of catalog.catalog.sdks) {
       if (sdk.language !== 'python' || sdk.markersIn === 'text') continue;
-      for (const client of sdk.clients ?? []) for (const s of client.symbols) paths.add(s.replace(/\(\)/g, '').split('.'));
-      for (const fn of sdk.functions ?? []) for (const p of fn.paths) paths.add(p.split('.'));
+      for (const client of sdk.clients ?? []) for (const s of client.symbols) paths.add(s.replace(/\(\)/g, ''));
+      for (const fn of sdk.functions ?? []) for (const p of fn.paths) paths.add(p);
     }
     assert.ok(paths.size > 50, `${paths.size} symbols`);
     const missed: string[] = [];
-    for (const path of paths) {
+    for (const symbol of paths) {
+      const path = symbol.split('.');
       const module = path.slice(0, -1).join('.');
       const forms = [`import ${module}`, `import ${module} as sdk`, `from ${module} import ${path[path.length - 1]}`, `    from ${module} import (\n        ${path[path.length - 1]},\n    )`];
       if (path.length > 2) forms.push(`from ${path.slice(0, -2).join('.')} import ${path[path.length - 2]}`);
