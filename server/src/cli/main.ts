@@ -179,10 +179,10 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     bytes += f.size;
     slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
   }
-  const analyseWith = (eng: Engine, slot: (typeof slots)[number], text: string): FileResult =>
-    analyzeFile({ path: slot.f.rel, text }, eng, slot.settings, { sources, budget: FILE_TIME_BUDGET });
-  const analyse = async (slot: (typeof slots)[number], text: string): Promise<FileResult> => {
-    const analysed = analyseWith(await engine(), slot, text);
+  const analyseWith = (eng: Engine, slot: (typeof slots)[number], text: string, needsParse?: boolean): FileResult =>
+    analyzeFile({ path: slot.f.rel, text }, eng, slot.settings, { sources, budget: FILE_TIME_BUDGET, needsParse });
+  const analyse = async (slot: (typeof slots)[number], text: string, needsParse?: boolean): Promise<FileResult> => {
+    const analysed = analyseWith(await engine(), slot, text, needsParse);
     cache?.set(slot.f.path, root, slot.f, text, slot.settings, analysed);
     return analysed;
   };
@@ -190,12 +190,13 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const plan = await workerPlan(pending, options, async () => (await engine()).catalog);
   // Files to parse may go to worker threads; the rest (no SDK in them, prompt files) are answered here at once.
   const onWorkers = new Set(plan?.toParse);
-  for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text);
+  // With a plan, the files left here are the ones needsParse said no to.
+  for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text, plan ? false : undefined);
   if (plan) {
     const eng = await engine();
     const { toParse } = plan;
     const jobs = toParse.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
-    const done = await analyseInWorkers(jobs, root, plan.threads, plan.script, (i) => analyseWith(eng, toParse[i], toParse[i].text));
+    const done = await analyseInWorkers(jobs, root, plan.threads, plan.script, (i) => analyseWith(eng, toParse[i], toParse[i].text, true));
     toParse.forEach((slot, i) => {
       slot.result = done[i];
       cache?.set(slot.f.path, root, slot.f, slot.text, slot.settings, done[i]);

@@ -80,9 +80,11 @@ export interface AnalyzeOptions {
   cache?: DocumentCache;
   /** Bounds the time spent on the file (core/budget.ts). */
   budget?: TimeBudget;
+  /** `needsParse`'s answer, when the host already asked it: the prefilter is not run again. */
+  needsParse?: boolean;
 }
 
-export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, { sources, cache, budget }: AnalyzeOptions = {}): FileResult {
+export function analyzeFile(file: { path: string; text: string }, engine: Engine, settings: Settings, { sources, cache, budget, needsParse: known }: AnalyzeOptions = {}): FileResult {
   const language = languageOf(file.path);
   const result: FileResult = { file: file.path, language, callSites: [], diagnostics: [], errors: [], warnings: [], text: file.text };
   if (!language) return result;
@@ -100,7 +102,9 @@ export function analyzeFile(file: { path: string; text: string }, engine: Engine
       result.cellOffsets = nb.cells.map(([, offset]) => offset);
       result.cellIndexes = nb.cells.map(([index]) => index);
     }
-    if (!mentionsLlm(text, lang, engine.catalog)) return result;
+    // A notebook's answer is always yes (its code is only known here), so it is checked now.
+    const worthParsing = language === 'notebook' || known === undefined ? mentionsLlm(text, lang, engine.catalog) : known;
+    if (!worthParsing) return result;
     const ir = lower(file.path, text, lang, engine, cache, deadline);
     deadline.check();
     if (!ir) {

@@ -177,7 +177,8 @@ export async function serveAsWorker(port: { postMessage(m: FromWorker): void; on
       return;
     }
     for (const { job, index } of msg.batch) {
-      const { text, callSites, ...rest } = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), { sources, budget: FILE_TIME_BUDGET });
+      // Only files needsParse said yes to are sent here.
+      const { text, callSites, ...rest } = analyzeFile({ path: job.rel, text: job.text }, engine, settingsOf(job.settings), { sources, budget: FILE_TIME_BUDGET, needsParse: true });
       const sent: Sent = { ...rest, text: text === job.text ? undefined : text, callSites: callSites.map(({ info: _info, ...site }) => site) };
       port.postMessage({ index, result: sent });
     }
