@@ -29,7 +29,7 @@ describe('bad input', () => {
       'huge.js': 'var openai = 1;\n' + 'a=1;'.repeat(300_000),
       'minified.js': "import OpenAI from 'openai';const c=new OpenAI();" + 'var a=1,b=2;'.repeat(40_000) + "c.chat.completions.create({model:'gpt-4o',messages:[],max_tokens:9});",
       'deep.py': `import openai\nx = ${'['.repeat(n)}${']'.repeat(n)}\n${CALL_PY}`,
-      'deep.ts': `import OpenAI from 'openai';\nconst x = ${'['.repeat(n)}${']'.repeat(n)};\n`,
+      'deep.ts': `import OpenAI from 'openai';\nconst x = ${'['.repeat(n)}${']'.repeat(n)};\nnew OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [] });\n`,
       'notebook.ipynb': '{"cells": [',
       'crlf_bom.py': '\ufeffimport openai\r\n\r\n' + CALL_PY.replace('\n', '\r\n'),
     };

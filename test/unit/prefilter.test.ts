@@ -5,25 +5,34 @@
  */
 import assert from 'node:assert/strict';
 import { mentionsLlm } from '../../server/src/core/analyze';
+import type { SdkSpec } from '../../server/src/core/catalog';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { analyze, testEngine } from '../helpers/engine';
 
 /** `openai.OpenAI` → `openai`; `@langchain/community/chat_models/ollama.ChatOllama` → `@langchain/community/chat_models/ollama`. */
 const moduleOf = (symbol: string): string => symbol.split('.')[0];
 
+/** A name the SDK's calls go by (`create`, `generateText`): a file that imports the SDK and calls it names one. */
+function aCallOf(sdk: SdkSpec): string {
+  const spec = [...(sdk.methods ?? []), ...(sdk.functions ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()][0];
+  return spec.paths[0].split('.').pop()!;
+}
+
 describe('prefilter', () => {
   it('passes a TS/JS file that imports any module the catalogue knows, in every import form', async () => {
     const { catalog } = await testEngine();
-    const modules = new Set<string>();
+    // A module and a call the file makes through it (a provider factory's calls are `ai`'s functions: see `lost` below).
+    const modules = new Map<string, string>();
     for (const sdk of catalog.catalog.sdks) {
       if (sdk.language !== 'typescript' || sdk.markersIn === 'text') continue;
-      for (const client of sdk.clients ?? []) for (const s of client.symbols) modules.add(moduleOf(s));
-      for (const fn of sdk.functions ?? []) for (const p of fn.paths) modules.add(moduleOf(p));
+      for (const client of sdk.clients ?? []) if (!client.factory) for (const s of client.symbols) modules.set(moduleOf(s), aCallOf(sdk));
+      for (const fn of sdk.functions ?? []) for (const p of fn.paths) modules.set(moduleOf(p), aCallOf(sdk));
     }
     assert.ok(modules.size > 20, `${modules.size} modules`);
     const missed: string[] = [];
-    for (const m of modules) {
+    for (const [m, call] of modules) {
       for (const form of [`import X from '${m}';`, `import { X } from "${m}"`, `const X = require('${m}');`, `const X = await import('${m}');`, `export { X } from '${m}';`, `import type {\n  X,\n} from\n  '${m}';`]) {
-        if (!mentionsLlm(`// app code\n${form}\nX();\n`, 'typescript', catalog)) missed.push(form);
+        if (!mentionsLlm(`// app code\n${form}\nX.${call}();\n`, 'typescript', catalog)) missed.push(form);
       }
     }
     assert.deepEqual(missed, []);
@@ -32,20 +41,20 @@ describe('prefilter', () => {
   it('passes a Python file that imports any module the catalogue knows, in every import form', async () => {
     const { catalog } = await testEngine();
     // `google.genai.Client`: imported as `import google.genai`, `from google.genai import Client`, `from google import genai`.
-    const paths = new Set<string>();
+    const paths = new Map<string, string>();
     for (const sdk of catalog.catalog.sdks) {
       if (sdk.language !== 'python' || sdk.markersIn === 'text') continue;
-      for (const client of sdk.clients ?? []) for (const s of client.symbols) paths.add(s.replace(/\(\)/g, ''));
-      for (const fn of sdk.functions ?? []) for (const p of fn.paths) paths.add(p);
+      for (const client of sdk.clients ?? []) for (const s of client.symbols) paths.set(s.replace(/\(\)/g, ''), aCallOf(sdk));
+      for (const fn of sdk.functions ?? []) for (const p of fn.paths) paths.set(p, aCallOf(sdk));
     }
     assert.ok(paths.size > 50, `${paths.size} symbols`);
     const missed: string[] = [];
-    for (const symbol of paths) {
+    for (const [symbol, call] of paths) {
       const path = symbol.split('.');
       const module = path.slice(0, -1).join('.');
       const forms = [`import ${module}`, `import ${module} as sdk`, `from ${module} import ${path[path.length - 1]}`, `    from ${module} import (\n        ${path[path.length - 1]},\n    )`];
       if (path.length > 2) forms.push(`from ${path.slice(0, -2).join('.')} import ${path[path.length - 2]}`);
-      for (const form of forms) if (!mentionsLlm(`"""App code."""\n${form}\n`, 'python', catalog)) missed.push(form);
+      for (const form of forms) if (!mentionsLlm(`"""App code."""\n${form}\nsdk.${call}()\n`, 'python', catalog)) missed.push(form);
     }
     assert.deepEqual(missed, []);
   });
@@ -76,6 +85,8 @@ describe('prefilter', () => {
     ['app/stream.ts', "import { anthropic } from './client';\nexport const ask = () => anthropic.messages\n  .stream({ model: 'claude-3-5-haiku-latest', max_tokens: 100, messages: [] });\n"],
     ['app/gemini.py', 'def ask(client):\n    return (client.models\n        .generate_content(model="gemini-2.0-flash", contents="Hi"))\n'],
     ['app/optional.ts', "export const ask = (client?: any) => client?.chat?.completions?.create({ model: 'gpt-4o-mini', max_tokens: 5, messages: [] });\n"],
+    // An import alone is not enough (`CallGate`): the file must name a call. A provider factory's calls are `ai`'s functions.
+    ['app/local.ts', "import { ollama } from 'ollama-ai-provider';\nimport { generateText } from 'ai';\nexport const ask = (prompt: string) => generateText({ model: ollama('llama3.2'), prompt, maxOutputTokens: 50 });\n"],
     ['app/lazy.ts', "export async function ask(prompt: string) {\n  const { generateText } = await import(/* webpackChunkName: \"ai\" */ 'ai');\n  return generateText({ model: 'openai/gpt-4o-mini', prompt, maxOutputTokens: 50 });\n}\n"],
   ];
   for (const [path, text] of reached) {
@@ -95,7 +106,7 @@ describe('prefilter', () => {
   it('does not parse a Python file that only names SDKs in settings, strings and docstrings', async () => {
     const text = ['"""Defaults for the litellm and openai providers."""', 'DEFAULT_MODEL = "openai/gpt-4o"', 'LITELLM_KEY = "litellm_api_key"', 'def broken(:'].join('\n');
     assert.deepEqual((await analyze('server/constants.py', text)).warnings, []);
-    assert.match((await analyze('server/llm.py', `import litellm\n${text}`)).warnings[0]?.message ?? '', /syntax error/);
+    assert.match((await analyze('server/llm.py', `import litellm\nlitellm.completion(model=DEFAULT_MODEL, messages=[])\n${text}`)).warnings[0]?.message ?? '', /syntax error/);
   });
 
   it('does not parse a TS file that only names SDKs in words, ids, paths and comments', async () => {
@@ -110,8 +121,23 @@ describe('prefilter', () => {
     ].join('\n');
     const result = await analyze('packages/openai/src/openai-chat-model.ts', text);
     assert.deepEqual(result.warnings, []);
-    const imported = await analyze('src/chat.ts', `import OpenAI from 'openai';\n${text}`);
+    const imported = await analyze('src/chat.ts', `import OpenAI from 'openai';\nawait new OpenAI().responses.create({ model: 'gpt-4o', input: 'Hi' });\n${text}`);
     assert.match(imported.warnings[0]?.message ?? '', /syntax error/);
+  });
+
+  it('does not parse a file that imports an SDK but names none of its calls', async () => {
+    // Most files of an AI app import the SDK for a type, a hook or a provider factory. The syntax error shows whether the file was parsed.
+    const ts = [`import { type UIMessage, convertToModelMessages } from 'ai';`, `import { openai } from '@ai-sdk/openai';`, `export const model = openai('gpt-4o');`, `export function broken( {`].join('\n');
+    assert.deepEqual((await analyze('app/model.ts', ts)).warnings, []);
+    const py = ['from openai import OpenAI', 'client = OpenAI(timeout=30)', 'def broken(:'].join('\n');
+    assert.deepEqual((await analyze('app/clients.py', py)).warnings, []);
+  });
+
+  it('parses a file that imports an SDK without calling it when a rule reads it: a hard-coded key, an llmlint comment', async () => {
+    const key = await analyze('app/client.ts', "import OpenAI from 'openai';\nexport const client = new OpenAI({ apiKey: 'sk-proj-L4sQy17NtPd88am4fVUpb5CUKR87xPkumIk3zLp1f4WDeKsom9z3vGc8' });\n");
+    assert.deepEqual(key.diagnostics.map((d) => d.rule), ['hardcoded-api-key']);
+    const comment = await analyze('app/client.py', 'from openai import OpenAI\nclient = OpenAI()  # llmlint: ignore[unbounded-output]\n', { ...DEFAULT_SETTINGS, reportUnusedDirectives: true });
+    assert.deepEqual(comment.diagnostics.map((d) => d.rule), ['unused-suppression']);
   });
 
   it('passes a provider host only together with an HTTP client that could call it', async () => {

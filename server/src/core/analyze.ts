@@ -5,7 +5,7 @@
  */
 import type { Parser } from 'web-tree-sitter';
 import { BudgetExceeded, Deadline, type TimeBudget } from './budget';
-import { CatalogIndex, indexCatalog, type Catalog } from './catalog';
+import { CatalogIndex, indexCatalog, namesAnImportedCall, type Catalog } from './catalog';
 import { estimateCall } from './estimate';
 import { ExtractedCall, extractCalls } from './extract';
 import type { FileIR } from './ir';
@@ -19,6 +19,7 @@ import { Linker, type ProjectSources } from './project';
 import { Resolver } from './resolve';
 import { LineIndex, notebookCellAt } from './position';
 import { RULES } from './rules/registry';
+import { findKeys } from './secrets';
 import { applySuppressions, parseDirectives } from './suppressions';
 import type { RuleContext } from './rules/types';
 import type { Settings } from './settings';
@@ -48,11 +49,17 @@ export function languageOf(path: string): SourceLanguage | null {
   return null;
 }
 
-/** Cheap check before any parse: does the text import an SDK, call a distinctive method, or name an endpoint and an HTTP client? */
+/**
+ * Cheap check before any parse: does the text import an SDK and name one of its calls, call a
+ * distinctive method, or name an endpoint and an HTTP client? A file that imports an SDK is also
+ * parsed when a rule reads it without a call: a hard-coded key, or an llmlint comment (which
+ * `reportUnusedDirectives` may report).
+ */
 export function mentionsLlm(text: string, language: 'python' | 'typescript', catalog: CatalogIndex): boolean {
-  if (catalog.markerPattern[language].test(text)) return true;
   const http = catalog.httpPattern[language];
-  return http.hosts.test(text) && http.clients.test(text);
+  const callsHttp = () => http.hosts.test(text) && http.clients.test(text);
+  if (!catalog.markerPattern[language].test(text)) return callsHttp();
+  return namesAnImportedCall(text, catalog.callGate[language]) || text.includes('llmlint') || findKeys(text).length > 0 || callsHttp();
 }
 
 /**

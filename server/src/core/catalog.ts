@@ -212,6 +212,38 @@ export interface CatalogIndex {
    * the hosts alone are in every file of a provider SDK's tests and defaults.
    */
   httpPattern: Record<Language, { hosts: RegExp; clients: RegExp }>;
+  /** The prefilter's second look, at a file `markerPattern` passed (see `CallGate`). */
+  callGate: Record<Language, CallGate>;
+}
+
+/**
+ * An SDK import alone does not make a call: most files of an AI app import `ai` or `openai` for a
+ * type, a hook or a provider factory (in vercel/ai, 1,291 of the 2,707 files the import test passes
+ * hold no call, and 1,124 of them name none). A file passed on an import is parsed only if it also names, as a whole word, a
+ * method or function of an SDK it imports (`generateText`, `create`, `invoke`): the extraction
+ * matches calls by those names, so a call that spells none is one it would not find either.
+ */
+export interface CallGate {
+  /** The markers that count without an import (method paths, command names…): a file with one is parsed. */
+  anywhere: RegExp | null;
+  /** Every SDK's call names as whole words, global: `matchAll` lists the ones a file has. */
+  callNames: RegExp;
+  /** A call name → the import patterns of the SDKs that have a call by that name. */
+  importsByName: Map<string, RegExp[]>;
+}
+
+/** Whether the text names a call of an SDK it imports, or has a marker that needs no import (`CallGate`). */
+export function namesAnImportedCall(text: string, gate: CallGate): boolean {
+  if (gate.anywhere?.test(text)) return true;
+  const tried = new Set<RegExp>();
+  for (const [name] of text.matchAll(gate.callNames)) {
+    for (const imports of gate.importsByName.get(name) ?? []) {
+      if (tried.has(imports)) continue;
+      tried.add(imports);
+      if (imports.test(text)) return true;
+    }
+  }
+  return false;
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
@@ -287,7 +319,35 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
       typescript: new RegExp([importedMarkers([...packageMarkers.typescript], [...anyImportMarkers]), ...anywhere.typescript].join('|')),
     },
     httpPattern: { python: http('python'), typescript: http('typescript') },
+    callGate: { python: callGate(catalog, 'python', [...anywhere.python]), typescript: callGate(catalog, 'typescript', [...anywhere.typescript]) },
   };
+}
+
+function callGate(catalog: Catalog, language: Language, anywhere: string[]): CallGate {
+  const importsByName = new Map<string, RegExp[]>();
+  for (const sdk of catalog.sdks) {
+    // `markersIn: text` markers are in `anywhere` already.
+    if (sdk.language !== language || sdk.markersIn === 'text') continue;
+    const imports = new RegExp(sdkImportPattern(sdk));
+    for (const name of callNamesOf(sdk)) importsByName.set(name, [...(importsByName.get(name) ?? []), imports]);
+  }
+  return {
+    anywhere: anywhere.length ? new RegExp(anywhere.join('|')) : null,
+    callNames: new RegExp(`\\b(?:${alternation([...importsByName.keys()])})\\b`, 'g'),
+    importsByName,
+  };
+}
+
+/** The import test of one SDK, as `markerPattern` makes it for all of them. */
+function sdkImportPattern(sdk: SdkSpec): string {
+  if (sdk.language === 'python') return importedPythonMarkers(sdk.markers);
+  return sdk.receiverHeuristics?.length ? importedMarkers([], sdk.markers) : importedMarkers(sdk.markers, []);
+}
+
+/** The names an SDK's calls are matched by: the last segment of each method and function path. */
+function callNamesOf(sdk: SdkSpec): string[] {
+  const specs = [...(sdk.methods ?? []), ...(sdk.functions ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+  return [...new Set(specs.flatMap((m) => m.paths.map((p) => p.slice(p.lastIndexOf('.') + 1))))];
 }
 
 /**
@@ -331,7 +391,8 @@ function importedMarkers(markers: string[], inAnyImport: string[]): string {
   // quadratically on a long run of spaces), and specifiers are short: the bounds keep long lines linear.
   const specifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*(?:\\((?:\\s*/\\*[^*]{0,200}\\*/)?\\s*)?['"\`]`;
   // Relative paths and the usual aliases for the project's own root are never an SDK…
-  const alternatives = [`(?![./]|[@~]/)[^'"\`\\r\\n]{0,200}?(?:${alternation(partial)})`];
+  const alternatives: string[] = [];
+  if (partial.length) alternatives.push(`(?![./]|[@~]/)[^'"\`\\r\\n]{0,200}?(?:${alternation(partial)})`);
   if (exact.length) alternatives.push(`(?![./]|[@~]/)(?:${alternation(exact)})['"\`/]`);
   // …except for SDKs whose receiver heuristics take any module with their name (`../langchain/models`).
   if (inAnyImport.length) alternatives.push(`[^'"\`\\r\\n]{0,200}?(?:${alternation(inAnyImport)})`);
