@@ -129,6 +129,9 @@ describe('prefilter', () => {
     // Most files of an AI app import the SDK for a type, a hook or a provider factory. The syntax error shows whether the file was parsed.
     const ts = [`import { type UIMessage, convertToModelMessages } from 'ai';`, `import { openai } from '@ai-sdk/openai';`, `export const model = openai('gpt-4o');`, `export function broken( {`].join('\n');
     assert.deepEqual((await analyze('app/model.ts', ts)).warnings, []);
+    // `create` is an OpenAI SDK call, but `@ai-sdk/openai` is not the OpenAI SDK's module (`openai`).
+    const factory = [`import { createOpenAI } from '@ai-sdk/openai';`, `export const create = () => createOpenAI({ apiKey: process.env.KEY })('gpt-4o');`, `export function broken( {`].join('\n');
+    assert.deepEqual((await analyze('app/provider.ts', factory)).warnings, []);
     const py = ['from openai import OpenAI', 'client = OpenAI(timeout=30)', 'def broken(:'].join('\n');
     assert.deepEqual((await analyze('app/clients.py', py)).warnings, []);
   });

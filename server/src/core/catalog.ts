@@ -338,10 +338,19 @@ function callGate(catalog: Catalog, language: Language, anywhere: string[]): Cal
   };
 }
 
-/** The import test of one SDK, as `markerPattern` makes it for all of them. */
+/**
+ * The import test of one SDK. In TS/JS the extraction matches a call through an import of one of the
+ * SDK's client or function modules by its exact name (`openai`, not `@ai-sdk/openai`), so that is
+ * what counts here; SDKs with receiver heuristics accept any module with their marker, as in
+ * `markerPattern`. Python's imports name submodules in many ways (`from google import genai`): the
+ * markers, as in `markerPattern`.
+ */
 function sdkImportPattern(sdk: SdkSpec): string {
   if (sdk.language === 'python') return importedPythonMarkers(sdk.markers);
-  return sdk.receiverHeuristics?.length ? importedMarkers([], sdk.markers) : importedMarkers(sdk.markers, []);
+  if (sdk.receiverHeuristics?.length) return importedMarkers([], sdk.markers);
+  const symbols = [...sdk.clients.flatMap((c) => c.symbols), ...(sdk.functions ?? []).flatMap((f) => f.paths), ...(sdk.moduleClients ?? [])];
+  // `@ai-sdk/openai.createOpenAI()` → `@ai-sdk/openai`; quoted, a marker is the whole package name.
+  return importedMarkers([...new Set(symbols.map((symbol) => `'${symbol.split('.')[0]}'`))], []);
 }
 
 /** The names an SDK's calls are matched by: the last segment of each method and function path. */
