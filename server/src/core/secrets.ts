@@ -101,30 +101,40 @@ export function maskDeep<T>(value: T, keep: ReadonlySet<string> = NOTHING): T {
 
 const NOTHING: ReadonlySet<string> = new Set();
 
+// A report is thousands of objects and nearly never holds a key: nothing is copied until something changes.
 function walk(v: unknown, keep: ReadonlySet<string>): unknown {
   if (typeof v === 'string') return maskSecrets(v);
-  if (Array.isArray(v)) {
-    let changed = false;
-    const out = v.map((x) => {
-      const y = walk(x, keep);
-      if (y !== x) changed = true;
-      return y;
-    });
-    return changed ? out : v;
-  }
-  if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const mk = maskSecrets(k);
-      const y = keep.has(k) && typeof x === 'string' ? x : walk(x, keep);
-      if (y !== x || mk !== k) changed = true;
-      // Two keys masked alike (same start and end) in a total keyed by model: add them up.
-      out[mk] = mk in out && typeof out[mk] === 'number' && typeof y === 'number' ? (out[mk] as number) + y : y;
-    }
-    return changed ? out : v;
-  }
+  if (Array.isArray(v)) return walkArray(v, keep);
+  if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) return walkObject(v as Record<string, unknown>, keep);
   return v;
+}
+
+function walkArray(v: unknown[], keep: ReadonlySet<string>): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < v.length; i++) {
+    const y = walk(v[i], keep);
+    if (!out && y !== v[i]) out = v.slice(0, i);
+    out?.push(y);
+  }
+  return out ?? v;
+}
+
+function walkObject(v: Record<string, unknown>, keep: ReadonlySet<string>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const x = v[k];
+    const mk = maskSecrets(k);
+    const y = keep.has(k) && typeof x === 'string' ? x : walk(x, keep);
+    if (!out && (y !== x || mk !== k)) {
+      out = {};
+      for (const earlier of keys.slice(0, i)) out[earlier] = v[earlier];
+    }
+    // Two keys masked alike (same start and end) in a total keyed by model: add them up.
+    if (out) out[mk] = mk in out && typeof out[mk] === 'number' && typeof y === 'number' ? (out[mk] as number) + y : y;
+  }
+  return out ?? v;
 }
 
 /**
