@@ -1,5 +1,5 @@
 /** Command-line parsing. Bad arguments are a usage error (exit 2), reported with the help hint. */
-import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
+import { DEFAULT_MAX_FILE_BYTES } from '../node/source';
 import type { Swap } from '../core/whatif';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'github';

@@ -10,7 +10,7 @@ import { formatUsd } from '../core/format';
 import { Prices } from '../core/pricing';
 import { whatIf } from '../core/whatif';
 import { PRICE_TABLE } from '../node/engine';
-import { DEFAULT_MAX_FILE_BYTES } from '../node/discover';
+import { DEFAULT_MAX_FILE_BYTES } from '../node/source';
 import type { Command, WhatIf } from './args';
 import { formatHtml, formatMarkdown } from './formatters/costReport';
 import { formatStylish } from './formatters/stylish';

@@ -21,7 +21,7 @@ import { ConfigError, ConfigResolver } from '../node/config';
 import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
 import { FILE_TIME_BUDGET, loadEngine, PRICE_TABLE } from '../node/engine';
-import { buildId, ResultCache } from '../node/cache';
+import { buildId, ResultCache, type FileStamp } from '../node/cache';
 import { analyseInWorkers, autoConcurrency, MAX_WORKERS, workerScript } from '../node/pool';
 import { readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
@@ -135,7 +135,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   let loaded: Awaited<ReturnType<typeof loadEngine>> | null = options.engine ? { engine: options.engine, pythonError: null } : null;
   const engine = async (): Promise<Engine> => (loaded ??= await loadEngine()).engine;
   const configs = new ConfigResolver(options.configFile ? resolve(cwd, options.configFile) : null);
-  const found = await discover(root, absolute, { maxFileBytes: options.maxFileBytes });
+  const found = await discover(root, absolute);
   const files = options.shard ? shardOf(found.files, options.shard) : found.files;
   const cache = options.cache ? ResultCache.open(resolve(cwd, options.cache), buildId(TOOL_VERSION, __filename)) : null;
   const sources = new FsProjectSources(root);
@@ -160,30 +160,33 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   let bytes = 0;
   let fixed = 0;
   // Read every file and answer what the cache can; the rest is analysed below (on workers, if asked for and worth it).
-  const slots: Array<{ f: (typeof files)[number]; settings: Settings; text: string; warning: string | null; result: FileResult | null }> = [];
+  type Slot = { f: (typeof files)[number]; stamp: FileStamp; settings: Settings; text: string; warning: string | null; result: FileResult | null };
+  const slots: Slot[] = [];
   for (const f of files) {
     const config = configs.forFile(f.path);
     if (!config.includes(f.path)) continue;
     const settings = settingsOf(config.settings);
-    const unread = options.fix ? null : cache?.unreadResult(f.path, root, f, settings);
-    if (unread) {
-      bytes += f.size;
-      slots.push({ f, settings, text: '', warning: null, result: unread });
+    // Only the cache trusts a file by its size and time without reading it; a plain run learns both from the read.
+    const stat = cache && !options.fix ? statSync(f.path, { throwIfNoEntry: false }) : undefined;
+    const unread = stat && stat.size <= options.maxFileBytes ? cache?.unreadResult(f.path, root, stat, settings) : null;
+    if (stat && unread) {
+      bytes += stat.size;
+      slots.push({ f, stamp: stat, settings, text: '', warning: null, result: unread });
       continue;
     }
-    const source = readSource(f.path);
+    const source = readSource(f.path, options.maxFileBytes);
     if (!source.ok) {
       skipped.push({ file: f.rel, reason: source.reason });
       continue;
     }
-    bytes += f.size;
-    slots.push({ f, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
+    bytes += source.stamp.size;
+    slots.push({ f, stamp: source.stamp, settings, text: source.text, warning: source.warning, result: cache?.get(f.path, root, source.text, settings) ?? null });
   }
-  const analyseWith = (eng: Engine, slot: (typeof slots)[number], text: string, needsParse?: boolean): FileResult =>
+  const analyseWith = (eng: Engine, slot: Slot, text: string, needsParse?: boolean): FileResult =>
     analyzeFile({ path: slot.f.rel, text }, eng, slot.settings, { sources, budget: FILE_TIME_BUDGET, needsParse });
-  const analyse = async (slot: (typeof slots)[number], text: string, needsParse?: boolean): Promise<FileResult> => {
+  const analyse = async (slot: Slot, text: string, needsParse?: boolean): Promise<FileResult> => {
     const analysed = analyseWith(await engine(), slot, text, needsParse);
-    cache?.set(slot.f.path, root, slot.f, text, slot.settings, analysed);
+    cache?.set(slot.f.path, root, slot.stamp, text, slot.settings, analysed);
     return analysed;
   };
   const pending = slots.filter((slot) => !slot.result);
@@ -199,7 +202,7 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
     const done = await analyseInWorkers(jobs, root, plan.threads, plan.script, (i) => analyseWith(eng, toParse[i], toParse[i].text, true));
     toParse.forEach((slot, i) => {
       slot.result = done[i];
-      cache?.set(slot.f.path, root, slot.f, slot.text, slot.settings, done[i]);
+      cache?.set(slot.f.path, root, slot.stamp, slot.text, slot.settings, done[i]);
     });
   }
   const results: FileResult[] = [];

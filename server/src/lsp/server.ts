@@ -27,9 +27,9 @@ import type { FileResult } from '../core/types';
 import { EMPTY_USAGE, type UsageModel } from '../core/usage';
 import { ConfigError, ConfigResolver } from '../node/config';
 import { FILE_TIME_BUDGET, loadEngine } from '../node/engine';
-import { DEFAULT_MAX_FILE_BYTES, discover } from '../node/discover';
+import { discover } from '../node/discover';
 import { FsProjectSources } from '../node/project';
-import { readSource } from '../node/source';
+import { DEFAULT_MAX_FILE_BYTES, readSource } from '../node/source';
 import { readUsageFile, USAGE_FILE } from '../node/usage';
 import { codeActions, codeLenses, hover, inlayHints, Positions, toDiagnostics, type HintMode } from './features';
 
@@ -140,7 +140,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
       const e = await engine;
       const progress = await connection.window.createWorkDoneProgress().catch(() => null);
       try {
-        const files = (await Promise.all(roots.map((root) => discover(root, [root], { maxFileBytes: DEFAULT_MAX_FILE_BYTES }).then((d) => d.files.map((f) => ({ ...f, root })))))).flat();
+        const files = (await Promise.all(roots.map((root) => discover(root, [root]).then((d) => d.files.map((f) => ({ ...f, root })))))).flat();
         progress?.begin('llmlint: scanning the workspace', 0, `${files.length} files`, true);
         let done = 0;
         for (const f of files) {
@@ -298,7 +298,7 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
     const uri = pathToFileURL(where.abs).toString();
     if (documents.get(uri)) return reanalyse(uri);
     const source = readSource(where.abs);
-    if (source.ok && languageOf(where.abs) && Buffer.byteLength(source.text) <= DEFAULT_MAX_FILE_BYTES) {
+    if (source.ok && languageOf(where.abs)) {
       analyseWorkspaceFile(where, source.text, e);
     } else {
       forget(where);

@@ -5,8 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ProjectSources, SourceText } from '../core/project';
-import { DEFAULT_MAX_FILE_BYTES } from './discover';
-import { decodeSource } from './source';
+import { DEFAULT_MAX_FILE_BYTES, decodeSource } from './source';
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
