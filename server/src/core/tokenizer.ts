@@ -42,7 +42,7 @@ type Ranks = ConstructorParameters<typeof Tiktoken>[0];
  * An encoder that can count but not decode, built in a third of the time. js-tiktoken's
  * constructor decodes all 200k tokens of o200k into a `"104,101,108" → rank` map and also builds
  * the rank → bytes table that only `decode` reads (200k small arrays, ~110 MB of peak RSS). Here the
- * encoder is built empty and given a map keyed by the rank file's own base64 tokens, which answers
+ * encoder is built empty and given a table keyed by the rank file's own base64 tokens, which answers
  * js-tiktoken's comma-joined lookups (the only way `encode` reads it) by encoding the key.
  * `test/unit/tokenizer.test.ts` checks the tokens equal js-tiktoken's own encoder's. A js-tiktoken
  * without that map gets the full encoder.
@@ -51,33 +51,83 @@ export function countingEncoder(ranks: Ranks): Tiktoken {
   const enc = new Tiktoken({ ...ranks, bpe_ranks: '' });
   const fields = enc as unknown as { rankMap?: unknown };
   if (!(fields.rankMap instanceof Map)) return new Tiktoken(ranks);
-  fields.rankMap = new CommaKeyedRanks(ranksByBase64(ranks.bpe_ranks));
+  fields.rankMap = new CommaKeyedRanks(new RankTable(ranks.bpe_ranks));
   return enc;
 }
 
 /**
- * Lines of `<name> <first rank> <base64 token> <base64 token> …`, ranks consecutive from the first.
- * Read with indexOf rather than split: 200k tokens, and no array per line (~45 ms instead of ~55–73 ms for o200k_base).
+ * The rank file's tokens by their base64 text: lines of `<name> <first rank> <base64 token> …`,
+ * ranks consecutive from the first. An open-addressing hash table over offsets into the rank text
+ * itself, instead of a Map of 200k token strings: it is built in one pass over the characters
+ * (~3× faster for o200k_base), and leaves the garbage collector 4 typed arrays to keep instead of
+ * 200k strings to copy.
  */
-function ranksByBase64(bpe: string): Map<string, number> {
-  const byBase64 = new Map<string, number>();
-  for (let pos = 0; pos < bpe.length; ) {
-    const newline = bpe.indexOf('\n', pos);
-    const eol = newline < 0 ? bpe.length : newline;
-    const afterName = bpe.indexOf(' ', pos);
-    const afterRank = afterName < 0 || afterName > eol ? -1 : bpe.indexOf(' ', afterName + 1);
-    if (afterRank > 0 && afterRank < eol) {
-      let rank = Number.parseInt(bpe.slice(afterName + 1, afterRank), 10);
-      for (let start = afterRank + 1; start < eol; ) {
-        const space = bpe.indexOf(' ', start);
-        const end = space < 0 || space > eol ? eol : space;
-        byBase64.set(bpe.slice(start, end), rank++);
-        start = end + 1;
+class RankTable {
+  private readonly starts: Int32Array;
+  private readonly lengths: Uint16Array;
+  private readonly ranks: Int32Array;
+  /** Entry index + 1 per slot; 0 is empty. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly bpe: string) {
+    const capacity = countTokensIn(bpe);
+    this.starts = new Int32Array(capacity);
+    this.lengths = new Uint16Array(capacity);
+    this.ranks = new Int32Array(capacity);
+    let size = 1;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    let entries = 0;
+    for (let pos = 0; pos < bpe.length; ) {
+      const newline = bpe.indexOf('\n', pos);
+      const eol = newline < 0 ? bpe.length : newline;
+      const afterName = bpe.indexOf(' ', pos);
+      const afterRank = afterName < 0 || afterName > eol ? -1 : bpe.indexOf(' ', afterName + 1);
+      if (afterRank > 0 && afterRank < eol) {
+        let rank = Number.parseInt(bpe.slice(afterName + 1, afterRank), 10);
+        for (let start = afterRank + 1; start < eol; ) {
+          const space = bpe.indexOf(' ', start);
+          const end = space < 0 || space > eol ? eol : space;
+          this.insert(entries++, start, end, rank++);
+          start = end + 1;
+        }
       }
+      pos = eol + 1;
     }
-    pos = eol + 1;
   }
-  return byBase64;
+
+  get(base64: string): number | undefined {
+    for (let slot = hashOf(base64, 0, base64.length) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.slots[slot] - 1;
+      if (entry < 0) return undefined;
+      if (this.lengths[entry] === base64.length && this.bpe.startsWith(base64, this.starts[entry])) return this.ranks[entry];
+    }
+  }
+
+  private insert(entry: number, start: number, end: number, rank: number): void {
+    this.starts[entry] = start;
+    this.lengths[entry] = end - start;
+    this.ranks[entry] = rank;
+    let slot = hashOf(this.bpe, start, end) & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = entry + 1;
+  }
+}
+
+/** At least the number of tokens in a rank text: one space before each token, and one more per line (`<name> <rank> <token> <token>`). */
+function countTokensIn(bpe: string): number {
+  let n = 0;
+  for (let i = bpe.indexOf(' '); i >= 0; i = bpe.indexOf(' ', i + 1)) n++;
+  return n;
+}
+
+/** FNV-1a over UTF-16 code units (base64 is ASCII). */
+function hashOf(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /**
@@ -85,7 +135,7 @@ function ranksByBase64(bpe: string): Map<string, number> {
  * Byte-pair merging asks for the same keys over and over, so answers (misses too, as -1) are kept.
  */
 class CommaKeyedRanks extends Map<string, number> {
-  constructor(private readonly byBase64: Map<string, number>) {
+  constructor(private readonly table: RankTable) {
     super();
   }
 
@@ -94,7 +144,7 @@ class CommaKeyedRanks extends Map<string, number> {
     if (rank === undefined) {
       let binary = '';
       for (const byte of key.split(',')) binary += String.fromCharCode(Number(byte));
-      rank = this.byBase64.get(btoa(binary)) ?? -1;
+      rank = this.table.get(btoa(binary)) ?? -1;
       // A long-running language server counts text for days: keep the memo bounded.
       if (this.size >= 100_000) super.clear();
       super.set(key, rank);
