@@ -62,6 +62,15 @@ describe('configuration', () => {
     assert.deepEqual((await json(dir)).diagnostics, []);
   });
 
+  it('a package.json without an llmlint key is passed over, even a broken one; a broken one with the key is an error', async () => {
+    const dir = project({ 'llmlint.config.json': '{ "rules": { "unbounded-output": "off" } }', 'svc/package.json': '{ "name": "svc", ', 'svc/app.py': UNBOUNDED });
+    assert.deepEqual((await json(dir)).diagnostics, []);
+    const ours = project({ 'package.json': '{ "name": "svc", "llmlint": { ', 'app.py': UNBOUNDED });
+    const run = await cli(['check', '.'], ours);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /package\.json:1:\d+: invalid JSON/);
+  });
+
   it('extends strict turns on the strict-only rules; --preset overrides', async () => {
     const dir = project({ 'llmlint.config.json': '{ "extends": "strict" }', 'app.py': UNBOUNDED.replace('messages=[]', 'messages=[{"role": "user", "content": "hi"}]') });
     const strict = await json(dir);

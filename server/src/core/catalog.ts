@@ -234,7 +234,7 @@ export interface CallGate {
 
 /** Whether the text names a call of an SDK it imports, or has a marker that needs no import (`CallGate`). */
 export function namesAnImportedCall(text: string, gate: CallGate): boolean {
-  if (gate.anywhere?.test(text)) return true;
+  // Most files the gate sees do call their SDK: that answer is found before the `anywhere` scan.
   const tried = new Set<RegExp>();
   for (const [name] of text.matchAll(gate.callNames)) {
     for (const imports of gate.importsByName.get(name) ?? []) {
@@ -243,7 +243,7 @@ export function namesAnImportedCall(text: string, gate: CallGate): boolean {
       if (imports.test(text)) return true;
     }
   }
-  return false;
+  return gate.anywhere?.test(text) ?? false;
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {

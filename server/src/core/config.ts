@@ -57,6 +57,9 @@ function validator(): ValidateFunction<LlmlintConfig> {
 /** Parses one candidate file. `loaded: null` means the file exists but holds no llmlint config. */
 export function parseConfig(file: string, kind: ConfigKind, text: string): ConfigResult {
   if (kind === 'pyproject.toml') return parsePyproject(file, text);
+  // A monorepo has a package.json in every package and nearly none has our key: no parse for those,
+  // and one that is broken is not ours to report.
+  if (kind === 'package.json' && !text.includes('"llmlint"')) return { ok: true, loaded: null };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: kind === 'package.json' });
   const at = (offset: number) => lineCol(text, offset);
