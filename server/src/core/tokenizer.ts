@@ -1,12 +1,12 @@
 /**
  * Token counting per model family (ESTIMATION.md). OpenAI models are counted exactly with
- * js-tiktoken; Claude and Gemini have no local tokenizer we can ship, so their counts are the
- * o200k count times a measured factor, and are marked as estimates.
+ * js-tiktoken's rank files (the counting loop is ours, checked against js-tiktoken's encoder);
+ * Claude and Gemini have no local tokenizer we can ship, so their counts are the o200k count times
+ * a measured factor, and are marked as estimates.
  *
- * The rank tables take ~0.2 s to load, so each encoding is built on first use and counts are
+ * A rank table takes ~10–20 ms to load, so each encoding is built on first use, and counts are
  * memoised per distinct string.
  */
-import { Tiktoken } from 'js-tiktoken/lite';
 import type { Provider } from './catalog';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
@@ -20,39 +20,99 @@ export interface TokenizerChoice {
   label: string;
 }
 
-const encoders = new Map<Encoding, Tiktoken>();
+const counters = new Map<Encoding, TokenCounter>();
 const memo = new Map<Encoding, Map<string, number>>();
 const MEMO_LIMIT = 20_000;
 
-function encoder(encoding: Encoding): Tiktoken {
-  let enc = encoders.get(encoding);
-  if (!enc) {
+function counter(encoding: Encoding): TokenCounter {
+  let found = counters.get(encoding);
+  if (!found) {
     // Loaded lazily: requiring the rank table is what costs the time and memory.
     /* eslint-disable @typescript-eslint/no-require-imports */
     const ranks = encoding === 'o200k_base' ? require('js-tiktoken/ranks/o200k_base') : require('js-tiktoken/ranks/cl100k_base');
-    enc = countingEncoder(ranks.default ?? ranks);
-    encoders.set(encoding, enc);
+    found = new TokenCounter(ranks.default ?? ranks);
+    counters.set(encoding, found);
   }
-  return enc;
+  return found;
 }
 
-type Ranks = ConstructorParameters<typeof Tiktoken>[0];
+/** js-tiktoken's rank file: `bpe_ranks` (see RankTable) and the pre-tokenizing pattern. */
+export interface Ranks {
+  pat_str: string;
+  bpe_ranks: string;
+}
+
+const UTF8 = new TextEncoder();
+const PIECE_MEMO_LIMIT = 100_000;
 
 /**
- * An encoder that can count but not decode, built in a third of the time. js-tiktoken's
- * constructor decodes all 200k tokens of o200k into a `"104,101,108" → rank` map and also builds
- * the rank → bytes table that only `decode` reads (200k small arrays, ~110 MB of peak RSS). Here the
- * encoder is built empty and given a table keyed by the rank file's own base64 tokens, which answers
- * js-tiktoken's comma-joined lookups (the only way `encode` reads it) by encoding the key.
- * `test/unit/tokenizer.test.ts` checks the tokens equal js-tiktoken's own encoder's. A js-tiktoken
- * without that map gets the full encoder.
+ * Counts the tokens js-tiktoken's `encode(text, [], [])` returns, without making them: the same
+ * pre-token pattern, the same byte-pair merge, and the ranks of the same file. js-tiktoken encodes
+ * each pre-token to bytes and joins them into a `"104,101,108"` key for each lookup, and its
+ * constructor decodes all 200k ranks (~110 MB of peak RSS); here each distinct pre-token (a word,
+ * mostly) is counted once. `test/unit/tokenizer.test.ts` checks the counts equal js-tiktoken's for
+ * both encodings, on text of every kind. Special-token text (`<|endoftext|>`) is ordinary text,
+ * as `encode(text, [], [])` treats it.
  */
-export function countingEncoder(ranks: Ranks): Tiktoken {
-  const enc = new Tiktoken({ ...ranks, bpe_ranks: '' });
-  const fields = enc as unknown as { rankMap?: unknown };
-  if (!(fields.rankMap instanceof Map)) return new Tiktoken(ranks);
-  fields.rankMap = new CommaKeyedRanks(new RankTable(ranks.bpe_ranks));
-  return enc;
+export class TokenCounter {
+  private readonly table: RankTable;
+  private readonly pattern: RegExp;
+  private readonly perPiece = new Map<string, number>();
+
+  constructor(ranks: Ranks) {
+    this.table = new RankTable(ranks.bpe_ranks);
+    this.pattern = new RegExp(ranks.pat_str, 'ug');
+  }
+
+  count(text: string): number {
+    // `exec` on the one pattern rather than `matchAll`, which copies the regex for every text.
+    const pattern = this.pattern;
+    pattern.lastIndex = 0;
+    let n = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) n += this.countPiece(m[0]);
+    return n;
+  }
+
+  private countPiece(piece: string): number {
+    let n = this.perPiece.get(piece);
+    if (n === undefined) {
+      const bytes = UTF8.encode(piece);
+      const rankOf = (start: number, end: number) => this.table.get(base64Of(bytes, start, end));
+      n = bytes.length === 1 || rankOf(0, bytes.length) !== undefined ? 1 : mergedParts(bytes.length, rankOf);
+      // A long-running language server counts text for days: keep the memo bounded.
+      if (this.perPiece.size >= PIECE_MEMO_LIMIT) this.perPiece.clear();
+      this.perPiece.set(piece, n);
+    }
+    return n;
+  }
+}
+
+function base64Of(bytes: Uint8Array, start: number, end: number): string {
+  let binary = '';
+  for (let i = start; i < end; i++) binary += String.fromCharCode(bytes[i]);
+  return btoa(binary);
+}
+
+/**
+ * tiktoken's byte-pair merge of one pre-token of `length` bytes: join the adjacent pair of parts
+ * with the lowest rank (the leftmost of equals) until no pair has a rank; returns the parts left,
+ * one token each (every single byte has a rank). Pair ranks are kept between rounds and only the
+ * two pairs next to a merge are looked up again.
+ */
+function mergedParts(length: number, rankOf: (start: number, end: number) => number | undefined): number {
+  const bounds = Array.from({ length: length + 1 }, (_, i) => i);
+  const pairRanks: number[] = [];
+  for (let i = 0; i + 2 < bounds.length; i++) pairRanks.push(rankOf(bounds[i], bounds[i + 2]) ?? Infinity);
+  while (pairRanks.length) {
+    let best = 0;
+    for (let i = 1; i < pairRanks.length; i++) if (pairRanks[i] < pairRanks[best]) best = i;
+    if (pairRanks[best] === Infinity) break;
+    bounds.splice(best + 1, 1);
+    pairRanks.splice(best, 1);
+    if (best > 0) pairRanks[best - 1] = rankOf(bounds[best - 1], bounds[best + 1]) ?? Infinity;
+    if (best < pairRanks.length) pairRanks[best] = rankOf(bounds[best], bounds[best + 2]) ?? Infinity;
+  }
+  return bounds.length - 1;
 }
 
 /**
@@ -130,29 +190,6 @@ function hashOf(text: string, start: number, end: number): number {
   return h >>> 0;
 }
 
-/**
- * The `Map` js-tiktoken's `encode` reads: `get("104,101,108")` looks up the base64 of those bytes.
- * Byte-pair merging asks for the same keys over and over, so answers (misses too, as -1) are kept.
- */
-class CommaKeyedRanks extends Map<string, number> {
-  constructor(private readonly table: RankTable) {
-    super();
-  }
-
-  override get(key: string): number | undefined {
-    let rank = super.get(key);
-    if (rank === undefined) {
-      let binary = '';
-      for (const byte of key.split(',')) binary += String.fromCharCode(Number(byte));
-      rank = this.table.get(btoa(binary)) ?? -1;
-      // A long-running language server counts text for days: keep the memo bounded.
-      if (this.size >= 100_000) super.clear();
-      super.set(key, rank);
-    }
-    return rank < 0 ? undefined : rank;
-  }
-}
-
 export function countTokens(text: string, encoding: Encoding): number {
   if (!text) return 0;
   let cache = memo.get(encoding);
@@ -171,7 +208,7 @@ const LONG_RUNS = new RegExp(`([^])\\1{${LONG_RUN - 1},}`, 'g');
 const perCharOfRun = new Map<string, number>();
 
 /**
- * js-tiktoken's byte-pair merge is quadratic in the length of one pre-token, and a run of one
+ * The byte-pair merge is quadratic in the length of one pre-token, and a run of one
  * character (spaces, `=====`, padding) is one pre-token: counting 20,000 spaces took 30 s. A run
  * longer than LONG_RUN is counted as LONG_RUN characters in place plus the rest at the run's own
  * rate (tokens per character of that character repeated, measured once). Text without such runs,
@@ -179,7 +216,7 @@ const perCharOfRun = new Map<string, number>();
  */
 function countWithLongRuns(text: string, encoding: Encoding): number {
   // Special-token text such as "<|endoftext|>" in a prompt is counted as ordinary text.
-  const exact = (t: string) => encoder(encoding).encode(t, [], []).length;
+  const exact = (t: string) => counter(encoding).count(t);
   let extra = 0;
   const shortened = text.replace(LONG_RUNS, (run: string, char: string) => {
     extra += (run.length - LONG_RUN) * rateOf(char, encoding, exact);
