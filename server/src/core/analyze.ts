@@ -248,12 +248,15 @@ function runRules(
     if (rule.checkFile && !only.callSiteRulesOnly) {
       rule.checkFile({ ...base, report: (d) => out.push({ ...d, rule: rule.id, severity: graded(d), cell: cellAtOffset(d.span.start), callSiteId: d.callSiteId ?? null, fix: d.fix ?? null }) });
     }
-    if (!rule.checkCallSite) continue;
-    for (const site of sites) {
-      const ctx: RuleContext = {
-        ...base,
-        report: (d) => out.push({ ...d, rule: rule.id, severity: graded(d), cell: site.cell, callSiteId: d.callSiteId ?? site.id, fix: d.fix ?? null }),
-      };
+    if (!rule.checkCallSite || !sites.length) continue;
+    // One context for all the file's sites: `report` reads the site being checked.
+    let site = sites[0];
+    const ctx: RuleContext = {
+      ...base,
+      report: (d) => out.push({ ...d, rule: rule.id, severity: graded(d), cell: site.cell, callSiteId: d.callSiteId ?? site.id, fix: d.fix ?? null }),
+    };
+    for (const each of sites) {
+      site = each;
       rule.checkCallSite(site, ctx);
     }
   }

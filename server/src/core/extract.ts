@@ -143,8 +143,13 @@ class Extractor {
     this.idx = buildIndex(catalog)[ir.language];
     this.prompts = new PromptReader(this.r);
     this.objectArgs = ir.language === 'typescript';
-    this.importedModules = ir.bindings.flatMap((b) => (b.kind === 'import' ? [b.module] : []));
-    this.importedNames = ir.bindings.flatMap((b) => (b.kind === 'import' ? [{ module: b.module, name: b.imported ?? b.module }] : []));
+    this.importedModules = [];
+    this.importedNames = [];
+    for (const b of ir.bindings) {
+      if (b.kind !== 'import') continue;
+      this.importedModules.push(b.module);
+      this.importedNames.push({ module: b.module, name: b.imported ?? b.module });
+    }
     this.resolveOpts = { pipeMethods: catalog.pipeMethods, isKnown: (sym) => this.isClient(sym.parts) };
   }
 

@@ -49,6 +49,7 @@ const moduleResolvers = new WeakMap<LinkedModule, Resolver>();
 
 export class Resolver {
   private readonly byName = new Map<string, Binding[]>();
+  private readonly entriesOf = new Map<Expr, { scope: number; entries: ReadonlyMap<string, Located> }>();
 
   /** `linker` and `path` let names imported from other project modules be read (see project.ts). */
   constructor(readonly ir: FileIR, readonly text: string, readonly linker: Linker | null = null, readonly path: string = '') {
@@ -207,8 +208,21 @@ export class Resolver {
     return null;
   }
 
-  /** Keys of a dict/object literal, following names, `**spread`/`...spread` and later `d["k"] = v`. */
-  dictEntries(e: Expr, scope: number, depth = 0): Map<string, Located> {
+  /**
+   * Keys of a dict/object literal, following names, `**spread`/`...spread` and later `d["k"] = v`.
+   * Read-only: a call's argument object is asked for a dozen param paths, so a top-level answer is
+   * kept per expression.
+   */
+  dictEntries(e: Expr, scope: number, depth = 0): ReadonlyMap<string, Located> {
+    if (depth > 0) return this.collectEntries(e, scope, depth);
+    const kept = this.entriesOf.get(e);
+    if (kept?.scope === scope) return kept.entries;
+    const entries = this.collectEntries(e, scope, 0);
+    this.entriesOf.set(e, { scope, entries });
+    return entries;
+  }
+
+  private collectEntries(e: Expr, scope: number, depth: number): Map<string, Located> {
     const out = new Map<string, Located>();
     if (depth > MAX_DEPTH) return out;
     const { expr, scope: s } = this.deref(e, scope, depth + 1);

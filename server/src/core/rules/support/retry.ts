@@ -171,7 +171,7 @@ function rootName(e: Expr): string {
 }
 
 /** A dict/object literal's entries when every key is visible (no spread, no unresolved name). */
-export function visibleEntries(e: Expr, scope: number, ctx: RuleContext): Map<string, { expr: Expr; scope: number }> | null {
+export function visibleEntries(e: Expr, scope: number, ctx: RuleContext): ReadonlyMap<string, { expr: Expr; scope: number }> | null {
   const d = ctx.resolver.deref(e, scope);
   if (d.expr.k !== 'dict' || d.expr.entries.some((en) => !('key' in en))) return null;
   return ctx.resolver.dictEntries(d.expr, d.scope);
