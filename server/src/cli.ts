@@ -1,24 +1,9 @@
-/** Entry point of the `llmlint` binary (bundled to server/out/cli.js), and of its worker threads. */
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { runCli } from './cli/main';
-import { serveAsWorker } from './node/pool';
+/**
+ * The `llmlint` binary (server/out/cli.js): loads the CLI bundle beside it (cli-main.js, from
+ * server/src/cliMain.ts) through a V8 code cache, so a run does not compile the same functions
+ * again (node/codeCache.ts). Worker threads start here too.
+ */
+import { join } from 'node:path';
+import { requireWithCodeCache } from './node/codeCache';
 
-const data = workerData as { llmlintWorker?: boolean; root?: string } | null;
-if (!isMainThread && parentPort && data?.llmlintWorker && data.root) {
-  void serveAsWorker(parentPort, data.root);
-} else {
-  runCli(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTty: !!process.stdout.isTTY,
-    cwd: process.cwd(),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`llmlint: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
+requireWithCodeCache(join(__dirname, 'cli-main.js'), 'cli');

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
@@ -135,9 +135,16 @@ describe('check --cache', () => {
   });
 });
 
-describe('the TypeScript compiler code cache', () => {
-  it('is written under the user cache directory on the first run and gives the same report after', () => {
+describe('the V8 code cache of the CLI and the TypeScript compiler', () => {
+  it('is written under the user cache directory on the first run and gives the same report after; old caches are pruned', () => {
     const home = mkdtempSync(join(tmpdir(), 'llmlint-xdg-'));
+    // Six caches left by earlier builds: each name keeps its four newest.
+    mkdirSync(join(home, 'llmlint'));
+    const old = Array.from({ length: 6 }, (_, i) => join(home, 'llmlint', `typescript-${String(i).repeat(16)}.v8cache`));
+    old.forEach((f, i) => {
+      writeFileSync(f, 'stale');
+      utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    });
     const run = () => execFileSync(process.execPath, [join(__dirname, '..', '..', 'server', 'out', 'cli.js'), 'check', SAMPLE, '--format', 'json'], { env: { ...process.env, XDG_CACHE_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const status = (f: () => string) => {
       try {
@@ -147,8 +154,10 @@ describe('the TypeScript compiler code cache', () => {
       }
     };
     const first = status(run);
-    const written = readdirSync(join(home, 'llmlint'));
+    const written = readdirSync(join(home, 'llmlint')).filter((f) => !old.includes(join(home, 'llmlint', f)));
     assert.equal(written.filter((f) => /^typescript-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, written.join(', '));
+    assert.equal(written.filter((f) => /^cli-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, written.join(', '));
+    assert.deepEqual(old.filter((f) => existsSync(f)), old.slice(3), 'the three newest stale caches are kept with the new one');
     assert.equal(status(run), first);
   });
 });

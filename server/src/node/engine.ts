@@ -3,7 +3,7 @@
  * bundled JSON; the Python grammar is a .wasm file next to the bundle (or in node_modules when
  * running from source).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import sdks from '../../../pricing/sdks.json';
@@ -35,7 +35,9 @@ let pythonParser: Promise<Parser> | null = null;
 export function loadPythonParser(): Promise<Parser> {
   pythonParser ??= (async () => {
     await Parser.init({ locateFile: () => wasmPath('web-tree-sitter.wasm', 'web-tree-sitter') });
-    const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python'));
+    // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import(), which
+    // code run from the CLI's code cache cannot make.
+    const language = await Language.load(readFileSync(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python')));
     const parser = new Parser();
     parser.setLanguage(language);
     return parser;

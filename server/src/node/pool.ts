@@ -63,11 +63,11 @@ export function autoConcurrency(charsToParse: number): number {
   return Math.min(cores - 1, MAX_WORKERS, Math.floor(charsToParse / CHARS_PER_WORKER));
 }
 
-/** The script a worker runs: this bundle when running from it, else the built CLI (source runs, tests). */
+/** The script a worker runs: the built binary, server/out/cli.js (it loads the bundle through the code cache). */
 export function workerScript(): string | null {
-  if (/[\\/]cli\.js$/.test(__filename)) return __filename;
-  const built = join(__dirname, '..', '..', 'out', 'cli.js');
-  return existsSync(built) ? built : null;
+  // Built, the binary is beside this bundle; from source, in server/out.
+  for (const binary of [join(__dirname, 'cli.js'), join(__dirname, '..', '..', 'out', 'cli.js')]) if (existsSync(binary)) return binary;
+  return null;
 }
 
 /** Consecutive runs of jobs, each up to BATCH_CHARS of text or BATCH_FILES files. */
