@@ -57,7 +57,7 @@ export function languageOf(path: string): SourceLanguage | null {
  */
 export function mentionsLlm(text: string, language: 'python' | 'typescript', catalog: CatalogIndex): boolean {
   const http = catalog.httpPattern[language];
-  const callsHttp = () => http.hosts.test(text) && http.clients.test(text);
+  const callsHttp = () => http.hosts.test(text) && http.clients.test(text) && http.calls.test(text);
   if (!catalog.markerPattern[language].test(text)) return callsHttp();
   return namesAnImportedCall(text, catalog.callGate[language]) || text.includes('llmlint') || findKeys(text).length > 0 || callsHttp();
 }

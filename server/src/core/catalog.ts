@@ -209,9 +209,14 @@ export interface CatalogIndex {
   markerPattern: Record<Language, RegExp>;
   /**
    * A raw HTTP call needs both a provider's host and an HTTP client (`fetch`, `axios`, `requests`):
-   * the hosts alone are in every file of a provider SDK's tests and defaults.
+   * the hosts alone are in every file of a provider SDK's tests and defaults. The client must also
+   * be called or handed on (`calls`): a method or global before `(`, or a global as a value before
+   * `,` `;` `)` or a line end (`const send = fetch;`); a provider SDK's sources name `fetch` as an
+   * option (`fetch?: FetchFunction`, `fetch: this.config.fetch`) and in test names ("web fetch
+   * tool"). A module whose default export is the call (`node-fetch`, `axios`) counts by its name, as
+   * the local name is the importer's choice.
    */
-  httpPattern: Record<Language, { hosts: RegExp; clients: RegExp }>;
+  httpPattern: Record<Language, { hosts: RegExp; clients: RegExp; calls: RegExp }>;
   /** The prefilter's second look, at a file `markerPattern` passed (see `CallGate`). */
   callGate: Record<Language, CallGate>;
 }
@@ -311,6 +316,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   const http = (language: Language) => ({
     hosts: new RegExp(alternation([...hosts[language]])),
     clients: new RegExp(`\\b(?:${alternation([...clients[language]])})\\b`),
+    calls: httpCallsPattern(catalog.http.filter((h) => h.language === language).flatMap((h) => h.clients.flatMap((c) => c.symbols))),
   });
   return {
     catalog,
@@ -321,6 +327,28 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     httpPattern: { python: http('python'), typescript: http('typescript') },
     callGate: { python: callGate(catalog, 'python', [...anywhere.python]), typescript: callGate(catalog, 'typescript', [...anywhere.typescript]) },
   };
+}
+
+/**
+ * See `CatalogIndex.httpPattern`: a call of any client's method or global (`fetch(`, `.post(`), a
+ * global handed on as a value (`fetch,`; not `this.config.fetch,`), or a module whose default export
+ * is the call (`node-fetch`).
+ */
+function httpCallsPattern(symbols: string[]): RegExp {
+  const names = new Set<string>();
+  const globals = new Set<string>();
+  const defaultModules = new Set<string>();
+  for (const symbol of symbols) {
+    const parts = symbol.replace(/\(\)/g, '').split('.');
+    const last = parts[parts.length - 1];
+    if (last === 'default' || !/^[A-Za-z_$][\w$]*$/.test(last)) defaultModules.add(parts[0]);
+    else names.add(last);
+    if (parts.length === 1 && names.has(last)) globals.add(last);
+  }
+  const alternatives = [`\\b(?:${alternation([...names])})\\s*(?:\\?\\.)?\\(`];
+  if (globals.size) alternatives.push(`(?<![.\\w$])(?:${alternation([...globals])})(?:\\s*[,;)]|[ \\t]*\\r?$)`);
+  if (defaultModules.size) alternatives.push(`\\b(?:${alternation([...defaultModules])})\\b`);
+  return new RegExp(alternatives.join('|'), 'm');
 }
 
 function callGate(catalog: Catalog, language: Language, anywhere: string[]): CallGate {
