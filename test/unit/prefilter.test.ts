@@ -87,6 +87,8 @@ describe('prefilter', () => {
     ['app/optional.ts', "export const ask = (client?: any) => client?.chat?.completions?.create({ model: 'gpt-4o-mini', max_tokens: 5, messages: [] });\n"],
     // An import alone is not enough (`CallGate`): the file must name a call. A provider factory's calls are `ai`'s functions.
     ['app/local.ts', "import { ollama } from 'ollama-ai-provider';\nimport { generateText } from 'ai';\nexport const ask = (prompt: string) => generateText({ model: ollama('llama3.2'), prompt, maxOutputTokens: 50 });\n"],
+    // A one-segment method path counts called or handed to an indirect call, not as a word in a URL.
+    ['app/nova_async.py', 'import asyncio\n\nasync def ask(runtime, messages):\n    return await asyncio.to_thread(runtime.converse, modelId="amazon.nova-lite-v1:0", messages=messages)\n'],
     // A raw HTTP client must be called or handed on (`httpPattern.calls`): a global kept under another name is.
     ['app/send.ts', "const send = fetch;\nexport const ask = (prompt: string) => send('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }) });\n"],
     ['app/lazy.ts', "export async function ask(prompt: string) {\n  const { generateText } = await import(/* webpackChunkName: \"ai\" */ 'ai');\n  return generateText({ model: 'openai/gpt-4o-mini', prompt, maxOutputTokens: 50 });\n}\n"],
@@ -161,6 +163,7 @@ describe('prefilter', () => {
       `it('includes the web fetch tool call', () => expect(request).toMatchSnapshot());`,
     ].join('\n');
     assert.equal(mentionsLlm(provider, 'typescript', catalog), false);
+    assert.equal(mentionsLlm("const url = `https://bedrock-runtime.us-east-1.amazonaws.com/model/${id}/converse`;\n", 'typescript', catalog), false);
     assert.ok(mentionsLlm(`${provider}\nawait fetch(baseURL, { method: 'POST' });\n`, 'typescript', catalog));
     assert.ok(mentionsLlm(`import httpx\nhttpx.post("https://api.deepseek.com/chat/completions", json=body)\n`, 'python', catalog));
   });

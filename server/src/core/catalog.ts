@@ -284,8 +284,9 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     for (const m of methods) {
       for (const p of m.heuristic ? m.paths : []) {
         const [first, second] = p.split('.');
-        // A one-segment path (`converse`) is a marker on its own.
-        if (second === undefined) anywhere[lang].add(escapeRegExp(first));
+        // A one-segment path is a marker on its own, called (`runtime.converse(`) or handed to an
+        // indirect call (`to_thread(runtime.converse, …)`): as a word it is in every Bedrock URL.
+        if (second === undefined) anywhere[lang].add(`${escapeRegExp(first)}(?:\\s*(?:\\?\\.)?\\(|\\s*[,)])`);
         else addTo(heuristicPaths[lang], first, second);
       }
       // `client.send(new ConverseCommand(…))` matches by the command's class name alone.
