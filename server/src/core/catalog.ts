@@ -223,10 +223,11 @@ export interface CatalogIndex {
 
 /**
  * An SDK import alone does not make a call: most files of an AI app import `ai` or `openai` for a
- * type, a hook or a provider factory (in vercel/ai, 1,291 of the 2,707 files the import test passes
- * hold no call, and 1,124 of them name none). A file passed on an import is parsed only if it also names, as a whole word, a
- * method or function of an SDK it imports (`generateText`, `create`, `invoke`): the extraction
- * matches calls by those names, so a call that spells none is one it would not find either.
+ * type, a hook or a provider factory (in vercel/ai, 1,291 of the 2,707 files the import test
+ * passes hold no call, and 1,124 of them name none). A file passed on an import is parsed only if
+ * it also names, as a whole word, a method or function of an SDK it imports (`generateText`,
+ * `create`, `invoke`): the extraction matches calls by those names, so a call that spells none is
+ * one it would not find either.
  */
 export interface CallGate {
   /** The markers that count without an import (method paths, command names…): a file with one is parsed. */
@@ -342,9 +343,12 @@ function httpCallsPattern(symbols: string[]): RegExp {
   for (const symbol of symbols) {
     const parts = symbol.replace(/\(\)/g, '').split('.');
     const last = parts[parts.length - 1];
-    if (last === 'default' || !/^[A-Za-z_$][\w$]*$/.test(last)) defaultModules.add(parts[0]);
-    else names.add(last);
-    if (parts.length === 1 && names.has(last)) globals.add(last);
+    if (last === 'default' || !/^[A-Za-z_$][\w$]*$/.test(last)) {
+      defaultModules.add(parts[0]);
+      continue;
+    }
+    names.add(last);
+    if (parts.length === 1) globals.add(last);
   }
   const alternatives = [`\\b(?:${alternation([...names])})\\s*(?:\\?\\.)?\\(`];
   if (globals.size) alternatives.push(`(?<![.\\w$])(?:${alternation([...globals])})(?:\\s*[,;)]|[ \\t]*\\r?$)`);
