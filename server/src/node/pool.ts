@@ -51,6 +51,14 @@ const BATCH_FILES = 32;
 const IN_FLIGHT = 2;
 
 /**
+ * A worker on one file this long is stopped and the file fails. The engine's per-file budget
+ * (FILE_TIME_BUDGET) is checked between steps and ends a slow file by itself; this catches a step
+ * that never returns (an endless loop), which the budget cannot interrupt. The worker's start-up
+ * (its engine, the TypeScript compiler) counts towards its first file, hence the margin.
+ */
+export const STALLED_FILE_MS = 3 * FILE_TIME_BUDGET.limitMs;
+
+/**
  * How many workers `--concurrency auto` starts for this much source to parse: one per core but
  * one (this thread reads the files and hands them out), up to one per CHARS_PER_WORKER, at most MAX_WORKERS. None below 4 cores: one
  * analysing thread already keeps ~1.4 cores busy (V8 collects garbage and compiles on threads of
@@ -90,10 +98,11 @@ function batchesOf(jobs: Job[]): number[][] {
 
 /**
  * Analyses the jobs on `threads` workers (`here` analyses one job in this thread, when none is left).
- * A worker that dies fails only the file it was analysing (an `errors` entry saying so); the rest
- * of what it held goes back in the queue, and if no worker is left this thread finishes the work.
+ * A worker that dies, or stays on one file for `stalledMs`, fails only the file it was analysing
+ * (an `errors` entry saying so); the rest of what it held goes back in the queue, and if no worker
+ * is left this thread finishes the work.
  */
-export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, here: (index: number) => FileResult): Promise<FileResult[]> {
+export async function analyseInWorkers(jobs: Job[], root: string, threads: number, script: string, here: (index: number) => FileResult, stalledMs = STALLED_FILE_MS): Promise<FileResult[]> {
   const results: Array<FileResult | undefined> = new Array(jobs.length);
   const queue = batchesOf(jobs);
   const received = (index: number, sent: Sent): void => {
@@ -107,6 +116,8 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
       // The batches sent, with the files of each not answered yet, in the order the worker answers them.
       const held: number[][] = [];
       let closing = false;
+      // Why the worker stopped, if it failed: known at 'error', at a failure exit code or from the watchdog.
+      let failure: Error | null = null;
       const refill = () => {
         while (held.length < IN_FLIGHT && queue.length) {
           const batch = queue.shift()!;
@@ -118,6 +129,16 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
           worker.postMessage({ done: true } satisfies ToWorker);
         }
       };
+      // The worker answers in order, so the file it is on is the first one held: time each one.
+      let watchdog: NodeJS.Timeout | undefined;
+      const watchCurrentFile = () => {
+        clearTimeout(watchdog);
+        if (!held.length) return;
+        watchdog = setTimeout(() => {
+          failure = new Error(`its analysis ran past ${stalledMs / 1000} s and the worker was stopped`);
+          void worker.terminate();
+        }, stalledMs);
+      };
       const settle = (result: (index: number) => void) => {
         const index = held[0]?.shift();
         if (index !== undefined) result(index);
@@ -125,18 +146,22 @@ export async function analyseInWorkers(jobs: Job[], root: string, threads: numbe
           held.shift();
           refill();
         }
+        watchCurrentFile();
       };
       worker.on('message', (msg: FromWorker) => {
-        if ('ready' in msg) return refill();
+        if ('ready' in msg) {
+          refill();
+          return watchCurrentFile();
+        }
         settle(() => received(msg.index, msg.result));
       });
       // A result that cannot be passed back: that file fails, the worker goes on with the next.
       worker.on('messageerror', (err) => settle((index) => (results[index] = crashed(jobs[index], err))));
       // Results the worker sent before failing may still be waiting on its port when 'error' fires;
       // Node delivers them before 'exit'. So the file it failed on is only known at 'exit'.
-      let failure: Error | null = null;
       worker.on('error', (err) => (failure = err));
       worker.on('exit', (code) => {
+        clearTimeout(watchdog);
         const unanswered = held.flat();
         // A worker that exits with a failure code (out of memory, process.exit) failed on its file too.
         if (!failure && code !== 0 && unanswered.length) failure = new Error(`the worker exited with code ${code}`);
