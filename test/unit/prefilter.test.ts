@@ -91,6 +91,13 @@ describe('prefilter', () => {
     ['app/nova_async.py', 'import asyncio\n\nasync def ask(runtime, messages):\n    return await asyncio.to_thread(runtime.converse, modelId="amazon.nova-lite-v1:0", messages=messages)\n'],
     // A raw HTTP client must be called or handed on (`httpPattern.calls`): a global kept under another name is.
     ['app/send.ts', "const send = fetch;\nexport const ask = (prompt: string) => send('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }) });\n"],
+    // Found in review: HTTP client methods handed on, aliased imports, type arguments, a trailing comment.
+    ['app/send.py', "import requests\n\nsend = requests.post\nres = send(\"https://api.deepseek.com/chat/completions\", json={\"model\": \"deepseek-chat\", \"max_tokens\": 50, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]})\n"],
+    ['app/thread.py', "import asyncio\nimport requests\n\nasync def ask():\n    return await asyncio.to_thread(requests.post, \"https://api.deepseek.com/chat/completions\", json={\"model\": \"deepseek-chat\", \"max_tokens\": 50, \"messages\": []}, timeout=30)\n"],
+    ['app/undici.ts', "import { fetch as undiciFetch } from 'undici';\nexport const ask = (prompt: string) => undiciFetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }) });\n"],
+    ['app/gotsend.ts', "import got from 'got';\nconst send = got.post;\nexport const ask = (prompt: string) => send('https://api.openai.com/v1/chat/completions', { json: { model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] } });\n"],
+    ['app/gotgeneric.ts', "import got from 'got';\nexport const ask = (prompt: string) => got.post<{ id: string }>('https://api.openai.com/v1/chat/completions', { json: { model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] } });\n"],
+    ['app/fetchcomment.ts', "const send = fetch // the global one\nexport const ask = (prompt: string) => send('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }) });\n"],
     ['app/lazy.ts', "export async function ask(prompt: string) {\n  const { generateText } = await import(/* webpackChunkName: \"ai\" */ 'ai');\n  return generateText({ model: 'openai/gpt-4o-mini', prompt, maxOutputTokens: 50 });\n}\n"],
   ];
   for (const [path, text] of reached) {
@@ -163,6 +170,9 @@ describe('prefilter', () => {
       `it('includes the web fetch tool call', () => expect(request).toMatchSnapshot());`,
     ].join('\n');
     assert.equal(mentionsLlm(provider, 'typescript', catalog), false);
+    // An SDK import and an HTTP call whose endpoint comes from another module (found in review).
+    const raw = [`import type { ChatCompletion } from 'openai/resources';`, `import { CHAT_URL } from './urls';`, `export const ask = (): Promise<ChatCompletion> => fetch(CHAT_URL, { method: 'POST' }).then((r) => r.json());`].join('\n');
+    assert.ok(mentionsLlm(raw, 'typescript', catalog));
     assert.equal(mentionsLlm("const url = `https://bedrock-runtime.us-east-1.amazonaws.com/model/${id}/converse`;\n", 'typescript', catalog), false);
     assert.ok(mentionsLlm(`${provider}\nawait fetch(baseURL, { method: 'POST' });\n`, 'typescript', catalog));
     assert.ok(mentionsLlm(`import httpx\nhttpx.post("https://api.deepseek.com/chat/completions", json=body)\n`, 'python', catalog));

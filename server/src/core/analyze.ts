@@ -5,7 +5,7 @@
  */
 import type { Parser } from 'web-tree-sitter';
 import { BudgetExceeded, Deadline, type TimeBudget } from './budget';
-import { CatalogIndex, indexCatalog, namesAnImportedCall, type Catalog } from './catalog';
+import { CatalogIndex, indexCatalog, passesCallGate, type Catalog } from './catalog';
 import { estimateCall } from './estimate';
 import { ExtractedCall, extractCalls } from './extract';
 import type { FileIR } from './ir';
@@ -57,9 +57,10 @@ export function languageOf(path: string): SourceLanguage | null {
  */
 export function mentionsLlm(text: string, language: 'python' | 'typescript', catalog: CatalogIndex): boolean {
   const http = catalog.httpPattern[language];
-  const callsHttp = () => http.hosts.test(text) && http.clients.test(text) && http.calls.test(text);
-  if (!catalog.markerPattern[language].test(text)) return callsHttp();
-  return namesAnImportedCall(text, catalog.callGate[language]) || text.includes('llmlint') || findKeys(text).length > 0 || callsHttp();
+  const callsHttpClient = () => http.clients.test(text) && http.calls.test(text);
+  if (!catalog.markerPattern[language].test(text)) return http.hosts.test(text) && callsHttpClient();
+  // A file that imports an SDK and calls an HTTP client may take the endpoint from another module.
+  return passesCallGate(text, catalog.callGate[language]) || text.includes('llmlint') || findKeys(text).length > 0 || callsHttpClient();
 }
 
 /**

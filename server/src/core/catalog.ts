@@ -239,7 +239,7 @@ export interface CallGate {
 }
 
 /** Whether the text names a call of an SDK it imports, or has a marker that needs no import (`CallGate`). */
-export function namesAnImportedCall(text: string, gate: CallGate): boolean {
+export function passesCallGate(text: string, gate: CallGate): boolean {
   // Most files the gate sees do call their SDK: that answer is found before the `anywhere` scan.
   const tried = new Set<RegExp>();
   for (const [name] of text.matchAll(gate.callNames)) {
@@ -318,7 +318,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   const http = (language: Language) => ({
     hosts: new RegExp(alternation([...hosts[language]])),
     clients: new RegExp(`\\b(?:${alternation([...clients[language]])})\\b`),
-    calls: httpCallsPattern(catalog.http.filter((h) => h.language === language).flatMap((h) => h.clients.flatMap((c) => c.symbols))),
+    calls: httpCallsPattern(language, catalog.http.filter((h) => h.language === language).flatMap((h) => h.clients.flatMap((c) => c.symbols))),
   });
   return {
     catalog,
@@ -332,27 +332,25 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
 }
 
 /**
- * See `CatalogIndex.httpPattern`: a call of any client's method or global (`fetch(`, `.post(`), a
- * global handed on as a value (`fetch,`; not `this.config.fetch,`), or a module whose default export
- * is the call (`node-fetch`).
+ * See `CatalogIndex.httpPattern`: a global client called or handed on (`fetch(`, `fetch,`, `const
+ * send = fetch // …`; not `this.config.fetch,`), any client method called (`.post(`,
+ * `got.post<T>(`), or a client module imported, after which the local names are the importer's
+ * choice (`import { fetch as f } from 'undici'`, `from requests import post`, `send = requests.post`).
  */
-function httpCallsPattern(symbols: string[]): RegExp {
-  const names = new Set<string>();
+function httpCallsPattern(language: Language, symbols: string[]): RegExp {
+  const methods = new Set<string>();
   const globals = new Set<string>();
-  const defaultModules = new Set<string>();
+  const modules = new Set<string>();
   for (const symbol of symbols) {
     const parts = symbol.replace(/\(\)/g, '').split('.');
     const last = parts[parts.length - 1];
-    if (last === 'default' || !/^[A-Za-z_$][\w$]*$/.test(last)) {
-      defaultModules.add(parts[0]);
-      continue;
-    }
-    names.add(last);
-    if (parts.length === 1) globals.add(last);
+    if (parts.length === 1 && /^[A-Za-z_$][\w$]*$/.test(last)) globals.add(last);
+    else modules.add(parts[0]);
+    if (parts.length > 1 && last !== 'default') methods.add(last);
   }
-  const alternatives = [`\\b(?:${alternation([...names])})\\s*(?:\\?\\.)?\\(`];
-  if (globals.size) alternatives.push(`(?<![.\\w$])(?:${alternation([...globals])})(?:\\s*[,;)]|[ \\t]*\\r?$)`);
-  if (defaultModules.size) alternatives.push(`\\b(?:${alternation([...defaultModules])})\\b`);
+  const alternatives = [`\\b(?:${alternation([...new Set([...methods, ...globals])])})\\s*(?:<[^<>()]{0,200}>\\s*)?(?:\\?\\.)?\\(`];
+  if (globals.size) alternatives.push(`(?<![.\\w$])(?:${alternation([...globals])})(?:\\s*[,;)]|[ \\t]*(?://|#|\\r?$))`);
+  alternatives.push(language === 'python' ? importedPythonMarkers([...modules]) : importedPackages({ exact: [...modules] }));
   return new RegExp(alternatives.join('|'), 'm');
 }
 
@@ -373,17 +371,17 @@ function callGate(catalog: Catalog, language: Language, anywhere: string[]): Cal
 
 /**
  * The import test of one SDK. In TS/JS the extraction matches a call through an import of one of the
- * SDK's client or function modules by its exact name (`openai`, not `@ai-sdk/openai`), so that is
- * what counts here; SDKs with receiver heuristics accept any module with their marker, as in
- * `markerPattern`. Python's imports name submodules in many ways (`from google import genai`): the
- * markers, as in `markerPattern`.
+ * SDK's client or function modules, by package name (`openai`, or a subpath such as
+ * `openai/resources`; not `@ai-sdk/openai`), so that is what counts here; SDKs with receiver
+ * heuristics accept any module with their marker, as in `markerPattern`. Python's imports name
+ * submodules in many ways (`from google import genai`): the markers, as in `markerPattern`.
  */
 function sdkImportPattern(sdk: SdkSpec): string {
   if (sdk.language === 'python') return importedPythonMarkers(sdk.markers);
-  if (sdk.receiverHeuristics?.length) return importedMarkers([], sdk.markers);
+  if (sdk.receiverHeuristics?.length) return importedPackages({ inAnyImport: sdk.markers });
   const symbols = [...sdk.clients.flatMap((c) => c.symbols), ...(sdk.functions ?? []).flatMap((f) => f.paths), ...(sdk.moduleClients ?? [])];
-  // `@ai-sdk/openai.createOpenAI()` → `@ai-sdk/openai`; quoted, a marker is the whole package name.
-  return importedMarkers([...new Set(symbols.map((symbol) => `'${symbol.split('.')[0]}'`))], []);
+  // `@ai-sdk/openai.createOpenAI()` → `@ai-sdk/openai`.
+  return importedPackages({ exact: [...new Set(symbols.map((symbol) => symbol.split('.')[0]))] });
 }
 
 /** The names an SDK's calls are matched by: the last segment of each method and function path. */
@@ -429,6 +427,11 @@ function alternation(markers: string[]): string {
 function importedMarkers(markers: string[], inAnyImport: string[]): string {
   const exact = markers.filter((m) => /^'.*'$/.test(m)).map((m) => m.slice(1, -1));
   const partial = markers.filter((m) => !/^'.*'$/.test(m));
+  return importedPackages({ partial, exact, inAnyImport });
+}
+
+/** A package import whose specifier contains a `partial` name, is an `exact` one (or a subpath of it), or names `inAnyImport` anywhere. */
+function importedPackages({ partial = [], exact = [], inAnyImport = [] }: { partial?: string[]; exact?: string[]; inAnyImport?: string[] }): string {
   // `import(/* webpackChunkName: "ai" */ 'ai')` too. One `\\s*` per gap (two in a row backtrack
   // quadratically on a long run of spaces), and specifiers are short: the bounds keep long lines linear.
   const specifier = `(?:\\bfrom|\\bimport|\\brequire)\\s*(?:\\((?:\\s*/\\*[^*]{0,200}\\*/)?\\s*)?['"\`]`;
