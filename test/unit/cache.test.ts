@@ -4,7 +4,7 @@
  * together are the whole run; `--concurrency` spreads the work over worker threads, same results.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,19 @@ describe('the V8 code cache of the CLI and the TypeScript compiler', () => {
     assert.equal(written.filter((f) => /^cli-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, written.join(', '));
     assert.deepEqual(old.filter((f) => existsSync(f)), old.slice(3), 'the three newest stale caches are kept with the new one');
     assert.equal(status(run), first);
+  });
+});
+
+describe('the V8 code cache where it cannot be written', () => {
+  it('a home where no directory can be made costs the cache, not the run (Node\'s recursive mkdir looped for ever)', function () {
+    if (!existsSync('/proc/self')) this.skip(); // a directory that exists and where nothing can be made
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: '/proc' };
+    delete env.XDG_CACHE_HOME;
+    const run = (environment: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [join(__dirname, '..', '..', 'server', 'out', 'cli.js'), 'check', SAMPLE, '--format', 'json'], { env: environment, encoding: 'utf8', timeout: 30_000 });
+    const unwritable = run(env);
+    assert.equal(unwritable.error, undefined, 'the run ends');
+    assert.equal(unwritable.stdout, run(process.env).stdout);
   });
 });
 

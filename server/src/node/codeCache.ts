@@ -55,7 +55,7 @@ function readOrUndefined(path: string): Buffer | undefined {
 function writeCache(cacheFile: string, name: string, script: Script): void {
   try {
     const dir = dirname(cacheFile);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeCacheDirectory(dir);
     // Written aside and renamed: a run starting meanwhile (another CI shard) never reads half a file.
     const partial = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
@@ -63,6 +63,21 @@ function writeCache(cacheFile: string, name: string, script: Script): void {
     pruneOlder(dir, name);
   } catch {
     // no cache this time: the next run compiles again
+  }
+}
+
+/**
+ * `~/.cache/llmlint`: the directory and its parent, no further up. Not `mkdirSync(…, { recursive })`,
+ * which on Node 20 loops for ever where a parent exists but a child cannot be made (HOME=/proc):
+ * the process never exited.
+ */
+function makeCacheDirectory(dir: string): void {
+  for (const level of [dirname(dir), dir]) {
+    try {
+      mkdirSync(level, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
 
