@@ -159,6 +159,13 @@ describe('the V8 code cache of the CLI and the TypeScript compiler', () => {
     assert.equal(written.filter((f) => /^cli-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, written.join(', '));
     assert.deepEqual(old.filter((f) => existsSync(f)), old.slice(3), 'the three newest stale caches are kept with the new one');
     assert.equal(status(run), first);
+    // A damaged cache (V8 checks only its header; damaged data was a fatal V8 error on every run) is rewritten.
+    const cliCache = join(home, 'llmlint', written.find((f) => f.startsWith('cli-'))!);
+    const bytes = readFileSync(cliCache);
+    for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 4096; i++) bytes[i] ^= 0x5a;
+    writeFileSync(cliCache, bytes);
+    assert.equal(status(run), first);
+    assert.notDeepEqual(readFileSync(cliCache), bytes, 'rewritten');
   });
 });
 
