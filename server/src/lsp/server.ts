@@ -297,12 +297,9 @@ export function startServer(connection: Connection, engineLoader: () => Promise<
   function reanalyseFromDisk(where: Location, e: Engine): void {
     const uri = pathToFileURL(where.abs).toString();
     if (documents.get(uri)) return reanalyse(uri);
-    const source = readSource(where.abs);
-    if (source.ok && languageOf(where.abs)) {
-      analyseWorkspaceFile(where, source.text, e);
-    } else {
-      forget(where);
-    }
+    const source = languageOf(where.abs) ? readSource(where.abs) : null;
+    if (source?.ok) analyseWorkspaceFile(where, source.text, e);
+    else forget(where);
   }
 
   /** Drops a file's call sites and dependency edges. */
