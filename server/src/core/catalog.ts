@@ -210,11 +210,9 @@ export interface CatalogIndex {
   /**
    * A raw HTTP call needs both a provider's host and an HTTP client (`fetch`, `axios`, `requests`):
    * the hosts alone are in every file of a provider SDK's tests and defaults. The client must also
-   * be called or handed on (`calls`): a method or global before `(`, or a global as a value before
-   * `,` `;` `)` or a line end (`const send = fetch;`); a provider SDK's sources name `fetch` as an
-   * option (`fetch?: FetchFunction`, `fetch: this.config.fetch`) and in test names ("web fetch
-   * tool"). A module whose default export is the call (`node-fetch`, `axios`) counts by its name, as
-   * the local name is the importer's choice.
+   * be called, handed on or imported (`calls`, see `httpCallsPattern`): a provider SDK's sources
+   * name `fetch` as an option (`fetch?: FetchFunction`, `fetch: this.config.fetch`) and in test
+   * names ("web fetch tool").
    */
   httpPattern: Record<Language, { hosts: RegExp; clients: RegExp; calls: RegExp }>;
   /** The prefilter's second look, at a file `markerPattern` passed (see `CallGate`). */
@@ -281,8 +279,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     }
     // Heuristic matches need no import of the SDK in the file (the client comes from elsewhere), so
     // their method paths are markers too, through `with_raw_response`-like segments: `chat.completions`.
-    const methods = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
-    for (const m of methods) {
+    for (const m of methodSpecsOf(sdk)) {
       for (const p of m.heuristic ? m.paths : []) {
         const [first, second] = p.split('.');
         // A one-segment path is a marker on its own, called (`runtime.converse(`) or handed to an
@@ -384,9 +381,14 @@ function sdkImportPattern(sdk: SdkSpec): string {
   return importedPackages({ exact: [...new Set(symbols.map((symbol) => symbol.split('.')[0]))] });
 }
 
+/** An SDK's methods: its own and its method groups' (module-level `functions` are apart). */
+export function methodSpecsOf(sdk: SdkSpec): MethodSpec[] {
+  return [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+}
+
 /** The names an SDK's calls are matched by: the last segment of each method and function path. */
 function callNamesOf(sdk: SdkSpec): string[] {
-  const specs = [...(sdk.methods ?? []), ...(sdk.functions ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+  const specs = [...methodSpecsOf(sdk), ...(sdk.functions ?? [])];
   return [...new Set(specs.flatMap((m) => m.paths.map((p) => p.slice(p.lastIndexOf('.') + 1))))];
 }
 

@@ -4,7 +4,7 @@
  */
 import { lastName } from './ir';
 import { Deadline } from './budget';
-import type { Catalog, ClientSpec, EndpointSpec, HttpClientSpec, Language, MethodSpec, Provider, RetrySpec, SdkSpec, TimeoutSpec } from './catalog';
+import { methodSpecsOf, type Catalog, type ClientSpec, type EndpointSpec, type HttpClientSpec, type Language, type MethodSpec, type Provider, type RetrySpec, type SdkSpec, type TimeoutSpec } from './catalog';
 import type { CallInfo, Expr, FileIR, Loop } from './ir';
 import { analyzePromptFile, promptFileFormat } from './languages/promptFiles';
 import { PromptReader } from './prompt';
@@ -87,7 +87,7 @@ function buildIndex(catalog: Catalog): Record<Language, LanguageIndex> {
       for (const client of sdk.clients) for (const sym of client.symbols) if (!idx.clients.has(sym)) idx.clients.set(sym, { sdk, client });
       for (const m of sdk.moduleClients ?? []) idx.moduleClients.set(m, sdk);
       for (const method of sdk.functions ?? []) for (const p of method.paths) idx.functions.set(p, { sdk, method });
-      const all = [...(sdk.methods ?? []), ...Object.values(sdk.methodGroups ?? {}).flat()];
+      const all = methodSpecsOf(sdk);
       for (const method of all) {
         if (!method.heuristic) continue;
         for (const p of method.paths) if (!p.includes('(')) idx.heuristics.push({ sdk, method, path: p.split('.') });
