@@ -119,8 +119,8 @@ function mergedParts(length: number, rankOf: (start: number, end: number) => num
  * The rank file's tokens by their base64 text: lines of `<name> <first rank> <base64 token> …`,
  * ranks consecutive from the first. An open-addressing hash table over offsets into the rank text
  * itself, instead of a Map of 200k token strings: it is built in one pass over the characters
- * (~3× faster for o200k_base), and leaves the garbage collector 4 typed arrays to keep instead of
- * 200k strings to copy.
+ * (both encodings, with their requires: ~21 ms instead of ~51 ms on vercel/ai), and leaves the
+ * garbage collector 4 typed arrays to keep instead of 200k strings to copy.
  */
 class RankTable {
   private readonly starts: Int32Array;
