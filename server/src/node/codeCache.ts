@@ -27,7 +27,7 @@ const DIGEST_BYTES = 20;
 
 type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
 
-export function codeCacheDirectory(): string {
+function codeCacheDirectory(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'llmlint');
 }

@@ -56,7 +56,7 @@ const IN_FLIGHT = 2;
  * that never returns (an endless loop), which the budget cannot interrupt. The worker's start-up
  * (its engine, the TypeScript compiler) counts towards its first file, hence the margin.
  */
-export const STALLED_FILE_MS = 3 * FILE_TIME_BUDGET.limitMs;
+const STALLED_FILE_MS = 3 * FILE_TIME_BUDGET.limitMs;
 
 /**
  * How many workers `--concurrency auto` starts for this much source to parse: one per core but

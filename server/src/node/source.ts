@@ -28,7 +28,7 @@ export function decodeSource(bytes: Uint8Array): Decoded {
   return { ok: true, text, warning };
 }
 
-export function tooLarge(size: number, maxBytes: number): string {
+function tooLarge(size: number, maxBytes: number): string {
   return `too large (${(size / 1024 / 1024).toFixed(1)} MiB > ${(maxBytes / 1024 / 1024).toFixed(1)} MiB limit)`;
 }
 
