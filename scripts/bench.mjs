@@ -19,7 +19,7 @@
 // own process.resourceUsage() (rg then has none). Each tool runs with its default concurrency
 // (llmlint: worker threads, ESLint: one thread) unless --concurrency is given, which both get.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
@@ -148,7 +148,8 @@ async function loadDiscovery() {
   const { tsImport } = await import('tsx/esm/api');
   const d = await tsImport(pathToFileURL(join(repoRoot, 'server/src/node/discover.ts')).href, import.meta.url);
   const a = await tsImport(pathToFileURL(join(repoRoot, 'server/src/core/analyze.ts')).href, import.meta.url);
-  discovery = { discover: d.discover, excludes: d.DEFAULT_EXCLUDES, maxFileBytes: d.DEFAULT_MAX_FILE_BYTES, languageOf: a.languageOf };
+  const source = await tsImport(pathToFileURL(join(repoRoot, 'server/src/node/source.ts')).href, import.meta.url);
+  discovery = { discover: d.discover, excludes: d.DEFAULT_EXCLUDES, maxFileBytes: source.DEFAULT_MAX_FILE_BYTES, languageOf: a.languageOf };
   return discovery;
 }
 
@@ -216,8 +217,9 @@ async function eslintScans(tree) {
   const eslint = eslintBin();
   if (!eslint) return { missing: true };
   const { discover, maxFileBytes, languageOf } = await loadDiscovery();
-  const found = await discover(tree, [tree], { maxFileBytes });
-  const files = found.files.filter((f) => languageOf(f.path) === 'typescript').map((f) => `./${relative(tree, f.path)}`); // './': a name may start with '-'
+  const found = await discover(tree, [tree]);
+  // The CLI skips a file over the size limit when it reads it; ESLint gets the same files.
+  const files = found.files.filter((f) => languageOf(f.path) === 'typescript' && statSync(f.path).size <= maxFileBytes).map((f) => `./${relative(tree, f.path)}`); // './': a name may start with '-'
   if (!files.length) return { files: 0 };
   const dir = mkdtempSync(join(work, 'eslint-'));
   const config = join(dir, 'eslint.config.mjs');

@@ -9,10 +9,6 @@ import ignore, { type Ignore } from 'ignore';
 import { languageOf } from '../core/analyze';
 
 export const DEFAULT_EXCLUDES = ['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '.tox', '.nox', 'dist', 'build', '__pycache__', 'site-packages', '.mypy_cache', '.pytest_cache', '.next', 'out', 'coverage', '.ipynb_checkpoints'];
-export interface DiscoverOptions {
-  excludes?: string[];
-}
-
 export interface Discovered {
   /** Absolute path and the path relative to the root, with forward slashes. */
   files: Array<{ path: string; rel: string }>;
@@ -24,9 +20,9 @@ interface IgnoreLayer {
   ig: Ignore;
 }
 
-export async function discover(root: string, paths: string[], options: DiscoverOptions = {}): Promise<Discovered> {
+export async function discover(root: string, paths: string[]): Promise<Discovered> {
   const out: Discovered = { files: [], skipped: [] };
-  const excludes = new Set(options.excludes ?? DEFAULT_EXCLUDES);
+  const excludes = new Set(DEFAULT_EXCLUDES);
   const seen = new Set<string>();
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
