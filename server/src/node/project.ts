@@ -2,10 +2,10 @@
  * The host side of cross-file reading: resolves imported modules and prompt-file paths on disk,
  * relative to the scan root, and reads them (cached, size-limited, never outside the file system).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ProjectSources, SourceText } from '../core/project';
-import { DEFAULT_MAX_FILE_BYTES, decodeSource } from './source';
+import { readSource } from './source';
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -71,10 +71,9 @@ export class FsProjectSources implements ProjectSources {
     let text: string | null = null;
     try {
       // Most candidates (`./x.ts`, `./x.tsx`, `./x/index.ts`…) do not exist: no exception for those.
-      const st = statSync(path, { throwIfNoEntry: false });
-      if (st?.isFile() && st.size <= DEFAULT_MAX_FILE_BYTES) {
-        const decoded = decodeSource(readFileSync(path));
-        text = decoded.ok ? decoded.text : null;
+      if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
+        const read = readSource(path);
+        text = read.ok ? read.text : null;
       }
     } catch {
       text = null;
