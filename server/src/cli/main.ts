@@ -192,10 +192,11 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   const pending = slots.filter((slot) => !slot.result);
   const plan = await workerPlan(pending, options, async () => (await engine()).catalog);
   // Files to parse may go to worker threads; the rest (no SDK in them, prompt files) are answered here at once.
-  const onWorkers = new Set(plan?.toParse);
-  // With a plan, the files left here are the ones needsParse said no to.
-  for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text, plan ? false : undefined);
-  if (plan) {
+  const toParse = new Set(plan?.toParse);
+  const onWorkers = plan?.script ? toParse : new Set<Slot>();
+  // With a plan, needsParse has been asked already: its answer goes along.
+  for (const slot of pending) if (!onWorkers.has(slot)) slot.result = await analyse(slot, slot.text, plan ? toParse.has(slot) : undefined);
+  if (plan?.script) {
     const eng = await engine();
     const { toParse } = plan;
     const jobs = toParse.map((slot) => ({ rel: slot.f.rel, text: slot.text, settings: slot.settings }));
@@ -242,8 +243,12 @@ export async function scan(paths: string[], cwd: string, options: ScanOptions): 
   return { report, fixed, notices };
 }
 
-/** The files worker threads take and how many workers, or null when every file is analysed in this thread. */
-async function workerPlan<S extends { f: { rel: string }; text: string }>(pending: S[], options: ScanOptions, catalog: () => Promise<CatalogIndex>): Promise<{ toParse: S[]; threads: number; script: string } | null> {
+/**
+ * When workers are asked for: the files to parse (`needsParse`, asked once per file), how many
+ * workers, and their script, which is null when it is not worth starting any (every file is then
+ * analysed in this thread, with the answer). Null when workers were not asked for.
+ */
+async function workerPlan<S extends { f: { rel: string }; text: string }>(pending: S[], options: ScanOptions, catalog: () => Promise<CatalogIndex>): Promise<{ toParse: S[]; threads: number; script: string | null } | null> {
   const asked = options.concurrency === 'auto' || (options.concurrency ?? 0) > 0;
   if (options.fix || !asked || !pending.length) return null;
   const index = await catalog();
@@ -251,7 +256,7 @@ async function workerPlan<S extends { f: { rel: string }; text: string }>(pendin
   const charsToParse = toParse.reduce((sum, slot) => sum + slot.text.length, 0);
   const threads = options.concurrency === 'auto' ? autoConcurrency(charsToParse) : Math.min(Number(options.concurrency), MAX_WORKERS);
   const script = threads > 0 && toParse.length > 1 ? workerScript() : null;
-  return script ? { toParse, threads, script } : null;
+  return { toParse, threads, script };
 }
 
 /**
